@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { describeIssues } from '../errors.js';
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url().optional());
+
+/** Every setting is an environment variable with a default that works on a fresh machine. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  TOKEN_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 30),
+  CORS_ORIGINS: z.string().default('*'),
+
+  MONGODB_URI: optionalString,
+  MONGODB_DB: optionalString,
+  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+  MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  REDIS_URL: optionalString,
+
+  CATALOG_FILE: optionalString,
+  RECOMMENDATION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+
+  PROVIDERS_FILE: optionalString,
+  ROUTER_POLICY: z.string().min(1).default('balanced'),
+  BUDGET_USD_PER_DAY: z.coerce.number().min(0).optional(),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalUrl,
+  ANTHROPIC_MODEL: optionalString,
+  GEMINI_API_KEY: optionalString,
+  GEMINI_BASE_URL: optionalUrl,
+  GEMINI_MODEL: optionalString,
+
+  RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  TURN_QUEUE_DEPTH: z.coerce.number().int().min(0).max(20).default(3),
+  DELTA_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
+  TRUST_PROXY: boolean.default(false),
+  SERVE_CLIENT: boolean.default(true),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment once; a bad value stops start-up with the variable's name and the problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(`Invalid configuration: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}

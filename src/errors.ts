@@ -1,0 +1,71 @@
+/**
+ * The one error catalog. Every error that leaves the service (REST body, socket ack, turn:error)
+ * carries one of these codes; the README documents each (a test keeps the two in step).
+ */
+export const errorCatalog = {
+  invalid: { status: 400, retryable: false, message: 'Invalid input' },
+  unauthorized: { status: 401, retryable: false, message: 'A valid token is required' },
+  forbidden: { status: 403, retryable: false, message: 'You may not access this resource' },
+  not_found: { status: 404, retryable: false, message: 'Not found' },
+  payload_too_large: { status: 413, retryable: false, message: 'Payload too large' },
+  busy: { status: 409, retryable: true, message: 'Too many turns are queued for this session' },
+  rate_limited: { status: 429, retryable: true, message: 'Too many requests' },
+  budget_exceeded: { status: 402, retryable: false, message: 'Daily budget for this listener is spent' },
+  cancelled: { status: 499, retryable: false, message: 'Cancelled' },
+  provider_error: { status: 502, retryable: true, message: 'The language model failed' },
+  tool_error: { status: 502, retryable: false, message: 'The model called a tool with invalid arguments' },
+  unavailable: { status: 503, retryable: true, message: 'Service temporarily unavailable' },
+  timeout: { status: 504, retryable: true, message: 'Timed out' },
+  internal: { status: 500, retryable: false, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+}
+
+export class EchoError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message?: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message ?? errorCatalog[code].message, { cause: options.cause });
+    this.name = 'EchoError';
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.retryable = options.retryable ?? errorCatalog[code].retryable;
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+export function isEchoError(error: unknown): error is EchoError {
+  return error instanceof EchoError;
+}
+
+/** Wraps anything thrown into an EchoError; unknown errors become `internal` and keep their cause. */
+export function toEchoError(error: unknown): EchoError {
+  if (isEchoError(error)) return error;
+  return new EchoError('internal', undefined, { cause: error });
+}
+
+/** A zod failure as one readable line that names each field and its problem. */
+export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.') || '(root)';
+      return `${field}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function invalid(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): EchoError {
+  return new EchoError('invalid', describeIssues(issues));
+}

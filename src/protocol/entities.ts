@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** Records as they travel on the wire. Times are ISO 8601 strings in UTC. */
+
+export const audioFeatureNames = [
+  'danceability',
+  'energy',
+  'valence',
+  'tempo',
+  'acousticness',
+  'instrumentalness',
+  'speechiness',
+  'liveness',
+  'loudness',
+  'key',
+  'mode',
+] as const;
+export type AudioFeatureName = (typeof audioFeatureNames)[number];
+export type AudioFeatures = Record<AudioFeatureName, number>;
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  title: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastSeq: z.number().int(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** One upstream attempt inside a turn (a turn may fail over between deployments). */
+export const attemptSchema = z.object({
+  deploymentId: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  outcome: z.enum(['ok', 'error', 'cancelled']),
+  error: z.string().optional(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+  ttftMs: z.number().nullable(),
+  totalMs: z.number(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export const assistantMetaSchema = z.object({
+  turnId: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+  ttftMs: z.number().nullable(),
+  totalMs: z.number(),
+  attempts: z.array(attemptSchema),
+  recommendationIds: z.array(z.string()),
+  finishReason: z.string(),
+});
+export type AssistantMeta = z.infer<typeof assistantMetaSchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  seq: z.number().int(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  clientMsgId: z.string().nullable(),
+  createdAt: z.string(),
+  meta: assistantMetaSchema.nullable(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const recommendedTrackSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  artists: z.array(z.string()),
+  album: z.string(),
+  genres: z.array(z.string()),
+  features: z.record(z.string(), z.number()),
+  popularity: z.number(),
+  score: z.number(),
+  reasons: z.array(z.string()),
+});
+export type RecommendedTrack = z.infer<typeof recommendedTrackSchema>;
+
+export const feedbackSignals = ['like', 'dislike', 'skip', 'play', 'save'] as const;
+export type FeedbackSignal = (typeof feedbackSignals)[number];
+
+export const usageSchema = z.object({
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+/** A catalog track. `estimated` marks audio features derived by rule rather than measured. */
+export const catalogTrackSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  artists: z.array(z.string()),
+  album: z.string(),
+  releaseDate: z.string().nullable(),
+  genres: z.array(z.string()),
+  popularity: z.number().min(0).max(100),
+  durationMs: z.number().int().min(0),
+  explicit: z.boolean().nullable(),
+  features: z.object({
+    danceability: z.number(),
+    energy: z.number(),
+    valence: z.number(),
+    tempo: z.number(),
+    acousticness: z.number(),
+    instrumentalness: z.number(),
+    speechiness: z.number(),
+    liveness: z.number(),
+    loudness: z.number(),
+    key: z.number(),
+    mode: z.number(),
+  }),
+  estimated: z.boolean(),
+});
+export type CatalogTrack = z.infer<typeof catalogTrackSchema>;

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { ErrorPayload } from '../errors.js';
+import {
+  type AssistantMeta,
+  feedbackSignals,
+  type Message,
+  type RecommendedTrack,
+  type Session,
+  type Usage,
+} from './entities.js';
+
+export const PROTOCOL_VERSION = 1;
+export const CHAT_NAMESPACE = '/chat';
+export const MAX_MESSAGE_CHARS = 4000;
+
+const id = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+/** Client → server payloads. Every one is validated before the gateway looks at it. */
+export const clientPayloadSchemas = {
+  'session:create': z.strictObject({ title: z.string().trim().min(1).max(200).optional() }),
+  'session:join': z.strictObject({ sessionId: id, afterSeq: z.number().int().min(0).optional() }),
+  'message:send': z.strictObject({
+    sessionId: id,
+    clientMsgId: id,
+    text: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
+  }),
+  'turn:cancel': z.strictObject({ sessionId: id, turnId: id }),
+  feedback: z.strictObject({ recommendationId: id, trackId: id, signal: z.enum(feedbackSignals) }),
+  typing: z.strictObject({ sessionId: id, on: z.boolean() }),
+} as const;
+
+export type ClientEventName = keyof typeof clientPayloadSchemas;
+export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientPayloadSchemas)[E]>;
+
+export interface ClientAckResults {
+  'session:create': { session: Session };
+  'session:join': { session: Session; messages: Message[] };
+  'message:send': { messageId: string; seq: number };
+  'turn:cancel': { cancelled: boolean };
+  feedback: { feedbackId: string };
+  typing: Record<string, never>;
+}
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
+export type AckCallback<E extends ClientEventName> = (response: Ack<ClientAckResults[E]>) => void;
+
+/** Server → room `session:<id>` payloads. */
+export interface ServerPayloads {
+  'message:new': { message: Message };
+  'turn:start': { turnId: string; sessionId: string; provider: string; model: string; reason: string };
+  'turn:delta': { turnId: string; sessionId: string; index: number; text: string };
+  'turn:recs': { turnId: string; sessionId: string; recommendationId: string; tracks: RecommendedTrack[] };
+  'turn:done': {
+    turnId: string;
+    sessionId: string;
+    message: Message;
+    usage: Usage;
+    costUsd: number;
+    ttftMs: number | null;
+    totalMs: number;
+    meta: AssistantMeta;
+  };
+  'turn:error': { turnId: string; sessionId: string; code: string; message: string; retryable: boolean };
+  typing: { sessionId: string; userId: string; on: boolean };
+}
+export type ServerEventName = keyof ServerPayloads;
+
+/** Socket.io typed maps, used by both `socket.io` and `socket.io-client`. */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: unknown, ack?: AckCallback<E>) => void;
+};
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerPayloads[E]) => void;
+};
+
+export function roomForSession(sessionId: string): string {
+  return `session:${sessionId}`;
+}

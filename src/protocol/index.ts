@@ -1,0 +1,4 @@
+/** The shared protocol: the only module the browser client imports from the server tree. */
+export * from './entities.js';
+export * from './events.js';
+export * from './rest.js';

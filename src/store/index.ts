@@ -1,0 +1,2 @@
+export type * from './records.js';
+export type { Store } from './store.js';
