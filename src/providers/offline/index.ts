@@ -1,0 +1,6 @@
+export {
+  OfflineModel,
+  type OfflineModelOptions,
+  recommendToolName,
+  splitIntoPieces,
+} from './offline-model.js';

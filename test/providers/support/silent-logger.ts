@@ -1,0 +1,5 @@
+import { createLogger, type Logger } from '../../../src/logger.js';
+
+export function silentLogger(): Logger {
+  return createLogger('silent');
+}
