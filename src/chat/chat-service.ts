@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { EchoError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ClientAckResults, ClientPayload, Message, Page, Session } from '../protocol/index.js';
+import type { ModelRouter } from '../providers/index.js';
+import type { Recommender } from '../recommend/index.js';
+import type { PageRequest, Store } from '../store/index.js';
+import { SessionQueue } from './session-queue.js';
+import { runTurn, type TurnSettings } from './turn-runner.js';
+import type { TurnSink } from './turn-sink.js';
+
+export interface ChatSettings extends TurnSettings {
+  /** Turns that may wait behind the running one in a session before new messages get `busy`. */
+  queueDepth: number;
+  budgetUsdPerDay?: number | undefined;
+}
+
+export interface ChatServiceOptions {
+  store: Store;
+  router: ModelRouter;
+  recommender: Recommender;
+  logger: Logger;
+  settings: ChatSettings;
+}
+
+/** Upper bound on what one session:join returns; a client pages through REST beyond it. */
+const JOIN_MESSAGE_LIMIT = 500;
+
+/**
+ * Chat use cases, transport-agnostic: every call names the listener (from the token) and checks that the
+ * session is theirs. The gateway only authenticates, validates and forwards.
+ */
+export class ChatService {
+  private readonly queue: SessionQueue;
+  private readonly activeTurns = new Map<string, { turnId: string; controller: AbortController }>();
+  private readonly pendingMessageIds = new Set<string>();
+
+  constructor(private readonly options: ChatServiceOptions) {
+    this.queue = new SessionQueue(options.settings.queueDepth);
+  }
+
+  async createSession(userId: string, payload: ClientPayload<'session:create'>): Promise<Session> {
+    return this.options.store.createSession({ userId, title: payload.title ?? 'New chat' });
+  }
+
+  /** The session if it exists and belongs to the listener; `not_found` or `forbidden` otherwise. */
+  async authorizeSession(userId: string, sessionId: string): Promise<Session> {
+    const session = await this.options.store.getSession(sessionId);
+    if (!session) throw new EchoError('not_found', `Session ${sessionId} does not exist`);
+    if (session.userId !== userId)
+      throw new EchoError('forbidden', 'This session belongs to another listener');
+    return session;
+  }
+
+  async joinSession(
+    userId: string,
+    payload: ClientPayload<'session:join'>,
+  ): Promise<ClientAckResults['session:join']> {
+    const session = await this.authorizeSession(userId, payload.sessionId);
+    const messages: Message[] = [];
+    let afterSeq = payload.afterSeq ?? 0;
+    while (messages.length < JOIN_MESSAGE_LIMIT) {
+      const page = await this.options.store.listMessages(session.id, { afterSeq, limit: 100 });
+      messages.push(...page.items);
+      const last = page.items.at(-1);
+      if (!page.nextCursor || !last) break;
+      afterSeq = last.seq;
+    }
+    return { session, messages };
+  }
+
+  async listSessions(userId: string, page: PageRequest): Promise<Page<Session>> {
+    return this.options.store.listSessions(userId, page);
+  }
+
+  async listMessages(
+    userId: string,
+    sessionId: string,
+    query: { afterSeq: number; limit: number },
+  ): Promise<Page<Message>> {
+    await this.authorizeSession(userId, sessionId);
+    return this.options.store.listMessages(sessionId, query);
+  }
+
+  /**
+   * Stores the message (idempotent on clientMsgId) and resolves once the store acknowledged it; the
+   * broadcast and the turn start right after, so the sender's ack comes first.
+   */
+  async sendMessage(
+    userId: string,
+    payload: ClientPayload<'message:send'>,
+    sink: TurnSink,
+  ): Promise<ClientAckResults['message:send']> {
+    const session = await this.authorizeSession(userId, payload.sessionId);
+    this.queue.assertRoom(session.id);
+    await this.assertBudget(userId);
+    const { message, created } = await this.options.store.appendMessage({
+      sessionId: session.id,
+      role: 'user',
+      text: payload.text,
+      clientMsgId: payload.clientMsgId,
+    });
+    const needsTurn = created || (await this.isUnanswered(message));
+    if (needsTurn) {
+      this.pendingMessageIds.add(message.id);
+      setImmediate(() => {
+        if (created) sink.emit(session.id, 'message:new', { message });
+        this.queue.enqueue(session.id, () => this.runTurnFor(userId, message, sink));
+      });
+    }
+    return { messageId: message.id, seq: message.seq };
+  }
+
+  /** A repeated send whose first attempt was stored but never answered (e.g. the node died) gets its turn. */
+  private async isUnanswered(message: Message): Promise<boolean> {
+    if (this.pendingMessageIds.has(message.id)) return false;
+    const session = await this.options.store.getSession(message.sessionId);
+    return session?.lastSeq === message.seq;
+  }
+
+  private async runTurnFor(userId: string, message: Message, sink: TurnSink): Promise<void> {
+    const turnId = randomUUID();
+    const controller = new AbortController();
+    this.activeTurns.set(message.sessionId, { turnId, controller });
+    try {
+      await runTurn(
+        { ...this.options, sink },
+        { turnId, sessionId: message.sessionId, userId, signal: controller.signal },
+      );
+    } catch (error) {
+      this.options.logger.error({ err: error, turnId }, 'turn crashed');
+    } finally {
+      this.activeTurns.delete(message.sessionId);
+      this.pendingMessageIds.delete(message.id);
+    }
+  }
+
+  private async assertBudget(userId: string): Promise<void> {
+    const budget = this.options.settings.budgetUsdPerDay;
+    if (budget === undefined) return;
+    const startOfDay = new Date();
+    startOfDay.setUTCHours(0, 0, 0, 0);
+    const spent = await this.options.store.sumUsageCost(userId, startOfDay);
+    if (spent >= budget) {
+      throw new EchoError(
+        'budget_exceeded',
+        `Today's budget of $${budget.toFixed(2)} is spent ($${spent.toFixed(4)}); it resets at 00:00 UTC`,
+      );
+    }
+  }
+
+  async cancelTurn(userId: string, payload: ClientPayload<'turn:cancel'>): Promise<{ cancelled: boolean }> {
+    await this.authorizeSession(userId, payload.sessionId);
+    const active = this.activeTurns.get(payload.sessionId);
+    if (!active || active.turnId !== payload.turnId) return { cancelled: false };
+    active.controller.abort();
+    return { cancelled: true };
+  }
+
+  /** Nobody is listening to the session any more: stop paying for its running turn. */
+  abandonSession(sessionId: string): void {
+    this.activeTurns.get(sessionId)?.controller.abort();
+  }
+
+  async addFeedback(userId: string, payload: ClientPayload<'feedback'>): Promise<{ feedbackId: string }> {
+    const recommendation = await this.options.store.getRecommendation(payload.recommendationId);
+    if (!recommendation)
+      throw new EchoError('not_found', 'That recommendation does not exist or has expired');
+    if (recommendation.userId !== userId) {
+      throw new EchoError('forbidden', 'That recommendation was made for another listener');
+    }
+    if (!recommendation.tracks.some((item) => item.trackId === payload.trackId)) {
+      throw new EchoError('invalid', `trackId: ${payload.trackId} is not part of that recommendation`);
+    }
+    const feedback = await this.options.store.addFeedback({
+      userId,
+      sessionId: recommendation.sessionId,
+      recommendationId: recommendation.id,
+      trackId: payload.trackId,
+      signal: payload.signal,
+    });
+    return { feedbackId: feedback.id };
+  }
+
+  /** Graceful shutdown: stop running turns (their partial answers are stored) and wait for the queue. */
+  async close(): Promise<void> {
+    for (const { controller } of this.activeTurns.values()) controller.abort();
+    await this.queue.drain();
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { describeIssues } from '../errors.js';
+import type { RecommendedTrack } from '../protocol/index.js';
+import type { ToolDefinition } from '../providers/index.js';
+import { type RecommendQuery, recommendQuerySchema } from '../recommend/index.js';
+
+export const RECOMMEND_TRACKS = 'recommend_tracks';
+
+/** Defined once; each provider adapter converts this JSON Schema into its own tool format. */
+export const recommendTracksTool: ToolDefinition = {
+  name: RECOMMEND_TRACKS,
+  description:
+    'Find real tracks from the EchoTune catalog. Use it whenever the listener wants music. Describe the ' +
+    'wish with seeds (track ids, artist names, genres), target_/min_/max_ audio features (0..1 except ' +
+    'tempo in BPM, loudness in dB, popularity 0..100), and/or a mood or activity word. Returns tracks ' +
+    'with reasons; mention them by title and artist in your reply.',
+  inputSchema: z.toJSONSchema(recommendQuerySchema, { io: 'input' }) as Record<string, unknown>,
+};
+
+export type ParsedToolArguments = { ok: true; query: RecommendQuery } | { ok: false; problem: string };
+
+export function parseRecommendArguments(args: unknown): ParsedToolArguments {
+  const result = recommendQuerySchema.safeParse(args);
+  if (result.success) return { ok: true, query: result.data };
+  return { ok: false, problem: describeIssues(result.error.issues) };
+}
+
+/** The compact view of results the model reads back: enough to talk about the tracks, no more. */
+export function toolResultContent(recommendationId: string, tracks: RecommendedTrack[]): string {
+  return JSON.stringify({
+    recommendationId,
+    tracks: tracks.map((track) => ({
+      id: track.id,
+      name: track.name,
+      artists: track.artists,
+      album: track.album,
+      genres: track.genres,
+      reasons: track.reasons,
+    })),
+  });
+}

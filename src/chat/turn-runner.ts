@@ -1,0 +1,319 @@
+import { randomUUID } from 'node:crypto';
+import { EchoError, toEchoError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { AssistantMeta, Attempt, Message } from '../protocol/index.js';
+import type { ChatMessage, ModelRouter, ToolCall } from '../providers/index.js';
+import type { Recommender } from '../recommend/index.js';
+import type { Store } from '../store/index.js';
+import { buildContext, CONTEXT_MESSAGES } from './context-builder.js';
+import { DeltaCoalescer } from './delta-coalescer.js';
+import {
+  parseRecommendArguments,
+  RECOMMEND_TRACKS,
+  recommendTracksTool,
+  toolResultContent,
+} from './recommend-tracks-tool.js';
+import type { TurnSink } from './turn-sink.js';
+
+export interface TurnSettings {
+  coalesceMs: number;
+  recommendationTtlDays: number;
+  /** Model steps per turn: a tool call and its answer take two. */
+  maxSteps: number;
+}
+
+export interface TurnDependencies {
+  store: Store;
+  router: ModelRouter;
+  recommender: Recommender;
+  sink: TurnSink;
+  logger: Logger;
+  settings: TurnSettings;
+}
+
+export interface TurnInput {
+  turnId: string;
+  sessionId: string;
+  userId: string;
+  signal: AbortSignal;
+}
+
+/** What one turn has produced so far; becomes the stored assistant message. */
+interface TurnRecord {
+  text: string;
+  provider: string;
+  model: string;
+  started: boolean;
+  ttftMs: number | null;
+  attempts: Attempt[];
+  recommendationIds: string[];
+  invalidToolCalls: number;
+  finishReason: string;
+}
+
+/**
+ * One chat turn after the user's message is stored: context → model steps (with the tool) → stored
+ * assistant message → turn:done. Failures end in turn:error; whatever text was produced is kept.
+ */
+export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise<void> {
+  const startedAt = performance.now();
+  const record: TurnRecord = {
+    text: '',
+    provider: '',
+    model: '',
+    started: false,
+    ttftMs: null,
+    attempts: [],
+    recommendationIds: [],
+    invalidToolCalls: 0,
+    finishReason: 'stop',
+  };
+  const coalescer = new DeltaCoalescer(deps.settings.coalesceMs, (index, text) =>
+    deps.sink.emit(input.sessionId, 'turn:delta', {
+      turnId: input.turnId,
+      sessionId: input.sessionId,
+      index,
+      text,
+    }),
+  );
+  const elapsed = () => Math.round(performance.now() - startedAt);
+  try {
+    await converse(deps, input, record, (text) => {
+      record.ttftMs ??= elapsed();
+      record.text += text;
+      coalescer.push(text);
+    });
+    coalescer.flush();
+    const message = await storeAssistantMessage(deps.store, input, record, elapsed());
+    deps.sink.emit(input.sessionId, 'turn:done', doneEvent(input, message));
+  } catch (caught) {
+    coalescer.flush();
+    await endWithError(deps, input, record, elapsed(), caught);
+  } finally {
+    coalescer.dispose();
+  }
+}
+
+async function converse(
+  deps: TurnDependencies,
+  input: TurnInput,
+  record: TurnRecord,
+  onText: (text: string) => void,
+): Promise<void> {
+  const history = await deps.store.recentMessages(input.sessionId, CONTEXT_MESSAGES);
+  const messages = buildContext(history);
+  const excludeIds = new Set(await deps.store.listRecommendedTrackIds(input.sessionId));
+  for (let step = 0; step < deps.settings.maxSteps; step += 1) {
+    const stepTextStart = record.text.length;
+    const calls = await streamStep(deps, input, record, messages, onText);
+    if (calls.length === 0 || step === deps.settings.maxSteps - 1) return;
+    messages.push({ role: 'assistant', content: record.text.slice(stepTextStart), toolCalls: calls });
+    for (const call of calls) messages.push(await executeToolCall(deps, input, record, call, excludeIds));
+  }
+}
+
+async function streamStep(
+  deps: TurnDependencies,
+  input: TurnInput,
+  record: TurnRecord,
+  messages: ChatMessage[],
+  onText: (text: string) => void,
+): Promise<ToolCall[]> {
+  const calls: ToolCall[] = [];
+  const events = deps.router.stream({
+    messages,
+    tools: [recommendTracksTool],
+    signal: input.signal,
+    userId: input.userId,
+  });
+  for await (const event of events) {
+    if (input.signal.aborted) break;
+    switch (event.type) {
+      case 'route':
+        announceRoute(deps, input, record, event);
+        break;
+      case 'text-delta':
+        onText(event.text);
+        break;
+      case 'tool-call':
+        calls.push(event.call);
+        break;
+      case 'attempt':
+        record.attempts.push(event.attempt);
+        await recordUsage(deps, input, event.attempt);
+        break;
+      case 'finish':
+        record.finishReason = event.reason;
+        break;
+    }
+  }
+  if (input.signal.aborted) throw new EchoError('cancelled', 'The turn was cancelled');
+  return calls;
+}
+
+function announceRoute(
+  deps: TurnDependencies,
+  input: TurnInput,
+  record: TurnRecord,
+  route: { provider: string; model: string; reason: string },
+): void {
+  record.provider = route.provider;
+  record.model = route.model;
+  if (record.started) return;
+  record.started = true;
+  deps.sink.emit(input.sessionId, 'turn:start', {
+    turnId: input.turnId,
+    sessionId: input.sessionId,
+    provider: route.provider,
+    model: route.model,
+    reason: route.reason,
+  });
+}
+
+async function recordUsage(deps: TurnDependencies, input: TurnInput, attempt: Attempt): Promise<void> {
+  try {
+    await deps.store.recordUsage({
+      userId: input.userId,
+      sessionId: input.sessionId,
+      turnId: input.turnId,
+      deploymentId: attempt.deploymentId,
+      provider: attempt.provider,
+      model: attempt.model,
+      inputTokens: attempt.inputTokens,
+      outputTokens: attempt.outputTokens,
+      costUsd: attempt.costUsd,
+    });
+  } catch (error) {
+    // Accounting must not break a reply the listener is already reading.
+    deps.logger.error({ err: error, turnId: input.turnId }, 'could not record usage');
+  }
+}
+
+/** Runs the tool; invalid arguments go back to the model once as a tool error, the second time end the turn. */
+async function executeToolCall(
+  deps: TurnDependencies,
+  input: TurnInput,
+  record: TurnRecord,
+  call: ToolCall,
+  excludeIds: Set<string>,
+): Promise<ChatMessage> {
+  const reply = (content: string, isError = false): ChatMessage => ({
+    role: 'tool',
+    toolCallId: call.id,
+    toolName: call.name,
+    content,
+    isError,
+  });
+  const parsed =
+    call.name === RECOMMEND_TRACKS
+      ? parseRecommendArguments(call.args)
+      : { ok: false as const, problem: `unknown tool '${call.name}'` };
+  if (!parsed.ok) {
+    record.invalidToolCalls += 1;
+    deps.logger.warn({ turnId: input.turnId, problem: parsed.problem }, 'invalid tool call');
+    if (record.invalidToolCalls > 1) {
+      throw new EchoError(
+        'tool_error',
+        `The model called ${call.name} with invalid arguments: ${parsed.problem}`,
+      );
+    }
+    return reply(JSON.stringify({ error: `Invalid arguments: ${parsed.problem}` }), true);
+  }
+  const result = await deps.recommender.recommend(parsed.query, {
+    userId: input.userId,
+    excludeIds: [...excludeIds],
+  });
+  const recommendation = await deps.store.saveRecommendation({
+    id: randomUUID(),
+    sessionId: input.sessionId,
+    userId: input.userId,
+    turnId: input.turnId,
+    query: parsed.query,
+    tracks: result.tracks.map((track) => ({ trackId: track.id, score: track.score, reasons: track.reasons })),
+    expiresAt: new Date(Date.now() + deps.settings.recommendationTtlDays * 86_400_000).toISOString(),
+  });
+  for (const track of result.tracks) excludeIds.add(track.id);
+  record.recommendationIds.push(recommendation.id);
+  deps.sink.emit(input.sessionId, 'turn:recs', {
+    turnId: input.turnId,
+    sessionId: input.sessionId,
+    recommendationId: recommendation.id,
+    tracks: result.tracks,
+  });
+  return reply(toolResultContent(recommendation.id, result.tracks));
+}
+
+function metaOf(input: TurnInput, record: TurnRecord, totalMs: number): AssistantMeta {
+  const sum = (pick: (attempt: Attempt) => number) =>
+    record.attempts.reduce((total, attempt) => total + pick(attempt), 0);
+  return {
+    turnId: input.turnId,
+    provider: record.provider,
+    model: record.model,
+    inputTokens: sum((attempt) => attempt.inputTokens),
+    outputTokens: sum((attempt) => attempt.outputTokens),
+    costUsd: sum((attempt) => attempt.costUsd),
+    ttftMs: record.ttftMs,
+    totalMs,
+    attempts: record.attempts,
+    recommendationIds: record.recommendationIds,
+    finishReason: record.finishReason,
+  };
+}
+
+async function storeAssistantMessage(
+  store: Store,
+  input: TurnInput,
+  record: TurnRecord,
+  totalMs: number,
+): Promise<Message> {
+  const { message } = await store.appendMessage({
+    sessionId: input.sessionId,
+    role: 'assistant',
+    text: record.text,
+    meta: metaOf(input, record, totalMs),
+  });
+  return message;
+}
+
+function doneEvent(input: TurnInput, message: Message) {
+  const meta = message.meta!;
+  return {
+    turnId: input.turnId,
+    sessionId: input.sessionId,
+    message,
+    usage: { inputTokens: meta.inputTokens, outputTokens: meta.outputTokens },
+    costUsd: meta.costUsd,
+    ttftMs: meta.ttftMs,
+    totalMs: meta.totalMs,
+    meta,
+  };
+}
+
+/** Keeps the partial answer (a reconnecting client will find it) and tells the room why the turn ended. */
+async function endWithError(
+  deps: TurnDependencies,
+  input: TurnInput,
+  record: TurnRecord,
+  totalMs: number,
+  caught: unknown,
+): Promise<void> {
+  const error = input.signal.aborted
+    ? new EchoError('cancelled', 'The turn was cancelled')
+    : toEchoError(caught);
+  if (error.code === 'internal') deps.logger.error({ err: caught, turnId: input.turnId }, 'turn failed');
+  else deps.logger.info({ code: error.code, turnId: input.turnId }, 'turn ended early');
+  if (record.text.length > 0) {
+    record.finishReason = error.code === 'cancelled' ? 'cancelled' : 'error';
+    await storeAssistantMessage(deps.store, input, record, totalMs).catch((storeError: unknown) =>
+      deps.logger.error({ err: storeError, turnId: input.turnId }, 'could not store partial answer'),
+    );
+  }
+  deps.sink.emit(input.sessionId, 'turn:error', {
+    turnId: input.turnId,
+    sessionId: input.sessionId,
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+  });
+}

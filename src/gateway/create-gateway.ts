@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { createAdapter } from '@socket.io/redis-adapter';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { ChatService } from '../chat/index.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import type { ModelRouter } from '../providers/index.js';
+import type { Recommender } from '../recommend/index.js';
+import type { Store } from '../store/index.js';
+import { requireBearerToken } from './authenticate.js';
+import { registerErrorHandling } from './http-errors.js';
+import { SocketRateLimits } from './rate-limits.js';
+import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerHealthRoute } from './routes/health-route.js';
+import { registerProvidersRoute } from './routes/providers-route.js';
+import { registerRecommendRoute } from './routes/recommend-route.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
+import { resolveTokenSecret, TokenService } from './token-service.js';
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  chat: ChatService;
+  recommender: Recommender;
+  router: ModelRouter;
+  /** When set, rooms and rate limits span every instance connected to this Redis. */
+  redis?: Redis;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  io: ChatServer;
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT_BYTES = 64 * 1024;
+const clientDistDirectory = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger, store } = options;
+  const tokens = new TokenService(
+    resolveTokenSecret(config.JWT_SECRET, config.DATA_DIR),
+    config.TOKEN_TTL_HOURS,
+  );
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+  });
+  registerErrorHandling(app);
+  await app.register(fastifyRateLimit, {
+    max: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+    timeWindow: 60_000,
+    ...(options.redis ? { redis: options.redis, nameSpace: 'echotune:http-rl:' } : {}),
+  });
+
+  registerHealthRoute(app, { store, startedAt: Date.now() });
+  registerAuthRoutes(app, { store, tokens });
+  await app.register(async (api) => {
+    requireBearerToken(api, tokens);
+    registerSessionRoutes(api, { chat: options.chat });
+    registerRecommendRoute(api, { recommender: options.recommender });
+    registerProvidersRoute(api, { router: options.router });
+  });
+  if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
+    await app.register(fastifyStatic, { root: clientDistDirectory, prefix: '/' });
+  }
+
+  const io: ChatServer = new Server(app.server, {
+    cors: { origin: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(',') },
+    maxHttpBufferSize: BODY_LIMIT_BYTES,
+    serveClient: false,
+  });
+  if (options.redis) io.adapter(createAdapter(options.redis.duplicate(), options.redis.duplicate()));
+  registerChatNamespace(io, {
+    chat: options.chat,
+    tokens,
+    limits: new SocketRateLimits(
+      {
+        messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
+        eventsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+      },
+      options.redis,
+    ),
+    logger,
+    disconnectGraceMs: config.DISCONNECT_GRACE_MS,
+  });
+
+  return {
+    app,
+    io,
+    async close() {
+      await io.close();
+      await app.close().catch(() => undefined);
+    },
+  };
+}

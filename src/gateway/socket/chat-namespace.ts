@@ -1,0 +1,150 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { ChatService } from '../../chat/index.js';
+import { EchoError, invalid, toEchoError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import {
+  type Ack,
+  CHAT_NAMESPACE,
+  type ClientAckResults,
+  type ClientEventName,
+  type ClientPayload,
+  type ClientToServerEvents,
+  clientPayloadSchemas,
+  roomForSession,
+  type ServerToClientEvents,
+} from '../../protocol/index.js';
+import type { SocketRateLimits } from '../rate-limits.js';
+import type { TokenService } from '../token-service.js';
+import { createRoomSink } from './room-sink.js';
+
+interface SocketData {
+  userId: string;
+}
+export type ChatServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface ChatNamespaceOptions {
+  chat: ChatService;
+  tokens: TokenService;
+  limits: SocketRateLimits;
+  logger: Logger;
+  /** How long a session may have no listener before its running turn is stopped. */
+  disconnectGraceMs: number;
+}
+
+type Handler<E extends ClientEventName> = (
+  socket: ChatSocket,
+  payload: ClientPayload<E>,
+) => Promise<ClientAckResults[E]>;
+
+/** The `/chat` namespace: authenticate, validate, rate-limit, authorize via chat, answer with an ack. */
+export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOptions): ChatNamespace {
+  const namespace = io.of(CHAT_NAMESPACE);
+  const sink = createRoomSink(namespace);
+  const { chat } = options;
+
+  namespace.use((socket, next) => {
+    options.tokens.verify(socket.handshake.auth?.token).then(
+      (claims) => {
+        socket.data.userId = claims.userId;
+        next();
+      },
+      (error: unknown) => {
+        const echo = toEchoError(error);
+        next(Object.assign(new Error(echo.message), { data: echo.toPayload() }));
+      },
+    );
+  });
+
+  const handlers: { [E in ClientEventName]: Handler<E> } = {
+    'session:create': async (socket, payload) => {
+      const session = await chat.createSession(socket.data.userId, payload);
+      await socket.join(roomForSession(session.id));
+      return { session };
+    },
+    'session:join': async (socket, payload) => {
+      const result = await chat.joinSession(socket.data.userId, payload);
+      await socket.join(roomForSession(result.session.id));
+      return result;
+    },
+    'message:send': async (socket, payload) => {
+      await chat.authorizeSession(socket.data.userId, payload.sessionId);
+      // The sender hears its own turn even if it never joined explicitly.
+      await socket.join(roomForSession(payload.sessionId));
+      return chat.sendMessage(socket.data.userId, payload, sink);
+    },
+    'turn:cancel': (socket, payload) => chat.cancelTurn(socket.data.userId, payload),
+    feedback: (socket, payload) => chat.addFeedback(socket.data.userId, payload),
+    typing: async (socket, payload) => {
+      const room = roomForSession(payload.sessionId);
+      if (!socket.rooms.has(room)) throw new EchoError('forbidden', 'Join the session before typing in it');
+      socket
+        .to(room)
+        .emit('typing', { sessionId: payload.sessionId, userId: socket.data.userId, on: payload.on });
+      return {};
+    },
+  };
+
+  namespace.on('connection', (socket) => {
+    for (const event of Object.keys(handlers) as ClientEventName[]) {
+      listen(socket, event, handlers[event] as Handler<typeof event>, options);
+    }
+    socket.on('disconnecting', () => {
+      const sessionIds = [...socket.rooms]
+        .filter((room) => room.startsWith('session:'))
+        .map((room) => room.slice('session:'.length));
+      if (sessionIds.length > 0) scheduleAbandonCheck(namespace, chat, sessionIds, options.disconnectGraceMs);
+    });
+  });
+  return namespace;
+}
+
+function listen<E extends ClientEventName>(
+  socket: ChatSocket,
+  event: E,
+  handler: Handler<E>,
+  options: ChatNamespaceOptions,
+): void {
+  socket.on(event as ClientEventName, async (first: unknown, second?: unknown) => {
+    // An emit without a payload puts the ack first.
+    const [payload, ack] = typeof first === 'function' ? [undefined, first] : [first, second];
+    const respond = (response: Ack<ClientAckResults[E]>) => {
+      if (typeof ack === 'function') ack(response);
+    };
+    try {
+      await options.limits.consume(socket.data.userId, event);
+      const parsed = clientPayloadSchemas[event].safeParse(payload ?? {});
+      if (!parsed.success) throw invalid(parsed.error.issues);
+      const result = await handler(socket, parsed.data as ClientPayload<E>);
+      respond({ ok: true, ...result });
+    } catch (caught) {
+      const error = toEchoError(caught);
+      if (error.code === 'internal') options.logger.error({ err: caught, event }, 'socket handler failed');
+      respond({ ok: false, error: error.toPayload() });
+    }
+  });
+}
+
+/** After the grace period, stop the turns of sessions that nobody (on any instance) listens to. */
+function scheduleAbandonCheck(
+  namespace: ChatNamespace,
+  chat: ChatService,
+  sessionIds: string[],
+  graceMs: number,
+): void {
+  setTimeout(async () => {
+    for (const sessionId of sessionIds) {
+      const listeners = await namespace
+        .in(roomForSession(sessionId))
+        .fetchSockets()
+        .catch(() => [{}]);
+      if (listeners.length === 0) chat.abandonSession(sessionId);
+    }
+  }, graceMs).unref();
+}
