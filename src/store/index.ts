@@ -1,2 +1,4 @@
+export { createSqliteStore, createStore } from './create-store.js';
+export { type ExpirySweeper, startExpirySweeper } from './expiry-sweeper.js';
 export type * from './records.js';
 export type { Store } from './store.js';

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import { SqliteStore } from './sqlite/index.js';
+import type { Store } from './store.js';
+
+export const sqliteFileName = 'echotune.db';
+
+/** A SQLite store at `path` (':memory:' for a private in-memory database), initialized. */
+export async function createSqliteStore(options: { path: string }): Promise<Store> {
+  const store = new SqliteStore({ path: options.path });
+  await store.init();
+  return store;
+}
+
+/**
+ * The store the configuration selects, initialized: MongoDB when MONGODB_URI is set, otherwise the
+ * embedded SQLite database at `${DATA_DIR}/echotune.db`.
+ */
+export async function createStore(options: { config: Config; logger: Logger }): Promise<Store> {
+  const { config, logger } = options;
+  if (config.MONGODB_URI !== undefined) {
+    const { createMongoStore } = await import('./mongo/index.js');
+    return createMongoStore({ config, logger });
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const path = join(config.DATA_DIR, sqliteFileName);
+  const store = await createSqliteStore({ path });
+  logger.info({ path }, 'using the embedded SQLite store');
+  return store;
+}

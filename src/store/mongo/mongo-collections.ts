@@ -1,0 +1,39 @@
+import type { Collection, Db } from 'mongodb';
+import type {
+  FeedbackDocument,
+  HistoryDocument,
+  ImportJobDocument,
+  MessageDocument,
+  RecommendationDocument,
+  SessionDocument,
+  TrackDocument,
+  UsageDocument,
+  UserDocument,
+} from './mongo-documents.js';
+
+/** Collection names match the SQLite table names so both stores read the same in docs and tools. */
+export interface MongoCollections {
+  users: Collection<UserDocument>;
+  sessions: Collection<SessionDocument>;
+  messages: Collection<MessageDocument>;
+  recommendations: Collection<RecommendationDocument>;
+  feedback: Collection<FeedbackDocument>;
+  tracks: Collection<TrackDocument>;
+  history: Collection<HistoryDocument>;
+  importJobs: Collection<ImportJobDocument>;
+  usage: Collection<UsageDocument>;
+}
+
+export function collectionsOf(db: Db): MongoCollections {
+  return {
+    users: db.collection<UserDocument>('users'),
+    sessions: db.collection<SessionDocument>('sessions'),
+    messages: db.collection<MessageDocument>('messages'),
+    recommendations: db.collection<RecommendationDocument>('recommendations'),
+    feedback: db.collection<FeedbackDocument>('feedback'),
+    tracks: db.collection<TrackDocument>('tracks'),
+    history: db.collection<HistoryDocument>('listening_history'),
+    importJobs: db.collection<ImportJobDocument>('import_jobs'),
+    usage: db.collection<UsageDocument>('usage'),
+  };
+}
