@@ -15,7 +15,10 @@ export class DeltaCoalescer {
   push(text: string): void {
     if (text.length === 0) return;
     this.buffer += text;
-    if (this.intervalMs === 0) return this.flush();
+    if (this.intervalMs === 0) {
+      this.flush();
+      return;
+    }
     this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
   }
 

@@ -20,10 +20,14 @@ export class SessionQueue {
   enqueue(sessionId: string, task: () => Promise<void>): void {
     const entry = this.tails.get(sessionId) ?? { tail: Promise.resolve(), size: 0 };
     entry.size += 1;
-    entry.tail = entry.tail.then(task).finally(() => {
-      entry.size -= 1;
-      if (entry.size === 0) this.tails.delete(sessionId);
-    });
+    // Tasks report their own failures; the chain must survive one so later turns still run.
+    entry.tail = entry.tail
+      .then(task)
+      .catch(() => undefined)
+      .finally(() => {
+        entry.size -= 1;
+        if (entry.size === 0) this.tails.delete(sessionId);
+      });
     this.tails.set(sessionId, entry);
   }
 
