@@ -1,3 +1,9 @@
+export { bundledCatalog } from './catalog/bundled-catalog.js';
+export { estimateFeatures, genreProfiles } from './catalog/estimate-features.js';
+export { loadCatalog } from './catalog/load-catalog.js';
+export { CooccurrenceModel } from './cooccurrence.js';
+export { createRecommender, type Engine, type RecommenderOptions } from './engine.js';
+export { activityTable, moodTable } from './mood-table.js';
 export {
   type RecommendQuery,
   type RecommendQueryInput,
@@ -5,3 +11,4 @@ export {
   tunableAttributes,
 } from './query.js';
 export type * from './recommender.js';
+export { defaultWeights, type Weights } from './weights.js';

@@ -1,0 +1,146 @@
+import type { Logger } from '../logger.js';
+import type { CatalogTrack, RecommendedTrack } from '../protocol/index.js';
+import type { Store } from '../store/index.js';
+import { CooccurrenceModel } from './cooccurrence.js';
+import { CooccurrenceSource } from './cooccurrence-source.js';
+import { type Candidate, diversify } from './diversity.js';
+import { buildFeatureIndex, type FeatureIndex } from './feature-index.js';
+import { buildIntentVocabulary, extractIntent } from './intent.js';
+import { ListenerProfiles } from './listener-profile.js';
+import { emptyListener, type ListenerSignals } from './listener-signals.js';
+import type { RecommendQuery } from './query.js';
+import { buildPlan, type QueryPlan } from './query-plan.js';
+import { explain } from './reasons.js';
+import type { RecommendContext, Recommender, RecommendResult } from './recommender.js';
+import { createResolver } from './resolver.js';
+import { ScanScratch, scan } from './scan.js';
+import { rowDistance } from './similarity.js';
+import { defaultWeights, type Weights } from './weights.js';
+
+export interface RecommenderOptions {
+  tracks: readonly CatalogTrack[];
+  /** Source of listener history, feedback and co-occurrence; without it those signals are off. */
+  store?: Store;
+  weights?: Partial<Weights>;
+  logger?: Logger;
+  /** Co-occurrence from outside the store (tests, evaluation); replaces the store-built model. */
+  cooccurrence?: CooccurrenceModel;
+  /** How long a listener's history stays cached (feedback is always fresh). Default 60 s. */
+  historyTtlMs?: number;
+  /** How often the co-occurrence model is rebuilt from the store. Default 10 minutes. */
+  cooccurrenceRefreshMs?: number;
+}
+
+/** A recommender that also exposes its index (benchmarks, evaluation). */
+export interface Engine extends Recommender {
+  readonly index: FeatureIndex;
+  readonly weights: Weights;
+}
+
+const artistCap = 2;
+const requestedArtistCap = 5;
+
+export function createRecommender(options: RecommenderOptions): Engine {
+  const weights: Weights = { ...defaultWeights, ...options.weights };
+  const index = buildFeatureIndex(dedupe(options.tracks));
+  const resolver = createResolver(index);
+  const scratch = new ScanScratch(index.size);
+  let vocabulary: ReturnType<typeof buildIntentVocabulary> | null = null;
+  const profiles = options.store
+    ? new ListenerProfiles(options.store, index, resolver, { historyTtlMs: options.historyTtlMs ?? 60_000 })
+    : null;
+  const cooccurrence =
+    options.store && profiles && !options.cooccurrence
+      ? new CooccurrenceSource(
+          options.store,
+          profiles,
+          options.cooccurrenceRefreshMs ?? 600_000,
+          options.logger,
+        )
+      : null;
+  const fixedCooccurrence = options.cooccurrence ?? CooccurrenceModel.empty;
+
+  const listenerOf = async (context: RecommendContext): Promise<ListenerSignals> => {
+    if (!profiles || !context.userId) return emptyListener;
+    return profiles.signals(context.userId);
+  };
+
+  return {
+    index,
+    weights,
+    async recommend(query: RecommendQuery, context: RecommendContext): Promise<RecommendResult> {
+      const [listener, model] = await Promise.all([
+        listenerOf(context),
+        cooccurrence ? cooccurrence.current() : Promise.resolve(fixedCooccurrence),
+      ]);
+      const plan = buildPlan({
+        index,
+        query,
+        weights,
+        listener,
+        excludeIds: context.excludeIds ?? [],
+        resolveSeed: (text) => resolver.resolveText(text),
+        related: (anchors) => model.related(anchors),
+      });
+      const tracks = rank(index, plan, weights, query.limit, scratch).map((candidate) =>
+        toRecommended(index, plan, candidate),
+      );
+      return { tracks, warnings: plan.warnings };
+    },
+    resolve: (mentions) => resolver.resolve(mentions),
+    extractIntent(text: string) {
+      vocabulary ??= buildIntentVocabulary(index);
+      return extractIntent(text, index, vocabulary, resolver);
+    },
+    size: () => index.size,
+  };
+}
+
+/** Scan → nearest-seed re-rank of the pool → diversity. */
+export function rank(
+  index: FeatureIndex,
+  plan: QueryPlan,
+  weights: Weights,
+  limit: number,
+  scratch: ScanScratch,
+): Candidate[] {
+  const pool = scan(index, plan, scratch, Math.max(limit * 8, 160));
+  if (plan.seedRows.length > 1 && weights.nearestSeed > 0) {
+    // Seeds can sit in different corners; the centroid alone would favour the empty middle.
+    for (const candidate of pool) {
+      let nearest = Number.POSITIVE_INFINITY;
+      for (const seed of plan.seedRows) nearest = Math.min(nearest, rowDistance(index, seed, candidate.row));
+      candidate.score -= weights.nearestSeed * nearest;
+    }
+    pool.sort((left, right) => right.score - left.score);
+  }
+  return diversify(index, pool, {
+    limit,
+    diversity: weights.diversity,
+    artistCap,
+    requestedArtists: plan.requestedArtists,
+    requestedArtistCap,
+  });
+}
+
+function toRecommended(index: FeatureIndex, plan: QueryPlan, candidate: Candidate): RecommendedTrack {
+  const track = index.tracks[candidate.row]!;
+  return {
+    id: track.id,
+    name: track.name,
+    artists: track.artists,
+    album: track.album,
+    genres: track.genres,
+    features: { ...track.features },
+    popularity: track.popularity,
+    score: Math.round(candidate.score * 1000) / 1000,
+    reasons: explain(index, plan, candidate.row),
+  };
+}
+
+/** The index assumes one row per id; the last copy of an id wins, as in store.upsertTracks. */
+function dedupe(tracks: readonly CatalogTrack[]): readonly CatalogTrack[] {
+  const byId = new Map<string, CatalogTrack>();
+  for (const track of tracks) byId.set(track.id, track);
+  return byId.size === tracks.length ? tracks : [...byId.values()];
+}

@@ -1,0 +1,180 @@
+import type { CatalogTrack } from '../protocol/index.js';
+import { type TunableAttribute, tunableAttributes } from './query.js';
+import { normalizeText } from './text.js';
+
+/** The columns of the feature matrix: every tunable attribute, in this order. */
+export const indexedAttributes = Object.keys(tunableAttributes) as TunableAttribute[];
+export const attributeColumn = new Map(indexedAttributes.map((name, column) => [name, column]));
+const columnCount = indexedAttributes.length;
+
+/**
+ * The catalog laid out for scanning: one row-major Float32Array of z-scores (every tunable attribute),
+ * plus compact per-row arrays and posting lists (genre, artist, album → Int32Array of rows).
+ * Built once per catalog; queries only read it.
+ */
+export interface FeatureIndex {
+  readonly tracks: readonly CatalogTrack[];
+  readonly size: number;
+  readonly columns: number;
+  /** size × columns z-scores, row-major. */
+  readonly standardized: Float32Array;
+  readonly means: Float64Array;
+  readonly deviations: Float64Array;
+  /** Release year per row, NaN when unknown. */
+  readonly years: Float32Array;
+  /** 1 explicit, 0 clean, -1 unknown. */
+  readonly explicit: Int8Array;
+  /** Album key per row (album + first artist); rows of one album share a number. */
+  readonly albums: Int32Array;
+  /** Every artist of the row, as artist numbers (artistNames[number]). */
+  readonly rowArtists: readonly Int32Array[];
+  readonly artistNames: readonly string[];
+  readonly rowById: ReadonlyMap<string, number>;
+  readonly genreRows: ReadonlyMap<string, Int32Array>;
+  /** Normalized artist name → artist number. */
+  readonly artistByName: ReadonlyMap<string, number>;
+  readonly artistRows: readonly Int32Array[];
+  readonly albumRows: ReadonlyMap<number, Int32Array>;
+}
+
+export function buildFeatureIndex(tracks: readonly CatalogTrack[]): FeatureIndex {
+  const size = tracks.length;
+  const standardized = new Float32Array(size * columnCount);
+  tracks.forEach((track, row) => {
+    for (let column = 0; column < columnCount; column++) {
+      standardized[row * columnCount + column] = rawValue(track, indexedAttributes[column]!);
+    }
+  });
+  const { means, deviations } = standardize(standardized, size);
+  const artists = indexArtists(tracks);
+  const albums = indexAlbums(tracks);
+  return {
+    tracks,
+    size,
+    columns: columnCount,
+    standardized,
+    means,
+    deviations,
+    years: Float32Array.from(tracks, (track) => releaseYear(track.releaseDate)),
+    explicit: Int8Array.from(tracks, (track) => (track.explicit === null ? -1 : track.explicit ? 1 : 0)),
+    albums: albums.albums,
+    albumRows: albums.albumRows,
+    rowById: new Map(tracks.map((track, row) => [track.id, row])),
+    genreRows: postingLists(tracks, (track) => track.genres.map((genre) => genre.toLowerCase())),
+    ...artists,
+  };
+}
+
+/** The value of an attribute on a track, in the attribute's own units. */
+export function rawValue(track: CatalogTrack, attribute: TunableAttribute): number {
+  if (attribute === 'popularity') return track.popularity;
+  if (attribute === 'duration_ms') return track.durationMs;
+  return track.features[attribute];
+}
+
+/** An attribute value in z units of the index. */
+export function toStandard(index: FeatureIndex, column: number, value: number): number {
+  return (value - index.means[column]!) / index.deviations[column]!;
+}
+
+export function releaseYear(releaseDate: string | null): number {
+  const year = releaseDate ? Number.parseInt(releaseDate.slice(0, 4), 10) : Number.NaN;
+  return Number.isFinite(year) ? year : Number.NaN;
+}
+
+function standardize(matrix: Float32Array, size: number): { means: Float64Array; deviations: Float64Array } {
+  const means = new Float64Array(columnCount);
+  const deviations = new Float64Array(columnCount);
+  for (let column = 0; column < columnCount; column++) {
+    let sum = 0;
+    let squares = 0;
+    for (let row = 0; row < size; row++) {
+      const value = matrix[row * columnCount + column]!;
+      sum += value;
+      squares += value * value;
+    }
+    const mean = size > 0 ? sum / size : 0;
+    const variance = size > 0 ? squares / size - mean * mean : 0;
+    // A constant column would divide by zero; a unit deviation keeps its z-scores at 0.
+    const deviation = variance > 1e-12 ? Math.sqrt(variance) : 1;
+    means[column] = mean;
+    deviations[column] = deviation;
+    for (let row = 0; row < size; row++) {
+      const at = row * columnCount + column;
+      matrix[at] = (matrix[at]! - mean) / deviation;
+    }
+  }
+  return { means, deviations };
+}
+
+function postingLists(
+  tracks: readonly CatalogTrack[],
+  keysOf: (track: CatalogTrack) => string[],
+): Map<string, Int32Array> {
+  const lists = new Map<string, number[]>();
+  tracks.forEach((track, row) => {
+    for (const key of new Set(keysOf(track))) {
+      const list = lists.get(key);
+      if (list) list.push(row);
+      else lists.set(key, [row]);
+    }
+  });
+  return new Map([...lists].map(([key, rows]) => [key, Int32Array.from(rows)]));
+}
+
+function indexArtists(tracks: readonly CatalogTrack[]): {
+  rowArtists: Int32Array[];
+  artistNames: string[];
+  artistByName: Map<string, number>;
+  artistRows: Int32Array[];
+} {
+  const artistByName = new Map<string, number>();
+  const artistNames: string[] = [];
+  const rowsOfArtist: number[][] = [];
+  const rowArtists = tracks.map((track, row) => {
+    const numbers = new Set<number>();
+    for (const artist of track.artists) {
+      const key = normalizeText(artist);
+      if (key === '') continue;
+      let number = artistByName.get(key);
+      if (number === undefined) {
+        number = artistNames.length;
+        artistByName.set(key, number);
+        artistNames.push(artist);
+        rowsOfArtist.push([]);
+      }
+      if (!numbers.has(number)) rowsOfArtist[number]!.push(row);
+      numbers.add(number);
+    }
+    return Int32Array.from(numbers);
+  });
+  return {
+    rowArtists,
+    artistNames,
+    artistByName,
+    artistRows: rowsOfArtist.map((rows) => Int32Array.from(rows)),
+  };
+}
+
+function indexAlbums(tracks: readonly CatalogTrack[]): {
+  albums: Int32Array;
+  albumRows: Map<number, Int32Array>;
+} {
+  const numbers = new Map<string, number>();
+  const albums = Int32Array.from(tracks, (track) => {
+    const key = `${normalizeText(track.album)}\u0000${normalizeText(track.artists[0] ?? '')}`;
+    let number = numbers.get(key);
+    if (number === undefined) {
+      number = numbers.size;
+      numbers.set(key, number);
+    }
+    return number;
+  });
+  const lists = new Map<number, number[]>();
+  albums.forEach((album, row) => {
+    const list = lists.get(album);
+    if (list) list.push(row);
+    else lists.set(album, [row]);
+  });
+  return { albums, albumRows: new Map([...lists].map(([album, rows]) => [album, Int32Array.from(rows)])) };
+}

@@ -1,0 +1,315 @@
+import { attributeColumn, type FeatureIndex, indexedAttributes, toStandard } from './feature-index.js';
+import type { ListenerSignals } from './listener-signals.js';
+import { lookupActivity, lookupMood } from './mood-table.js';
+import type { RecommendQuery, TunableAttribute } from './query.js';
+import { centroid, similarityColumns, similarityWeights } from './similarity.js';
+import { normalizeText } from './text.js';
+import type { Weights } from './weights.js';
+
+/** One closeness term: the weight and the point (z per column, NaN where the source says nothing). */
+export interface TargetSource {
+  kind: 'target' | 'mood' | 'activity' | 'seeds' | 'taste' | 'dislike';
+  /** Words for reasons: the mood's phrase, or empty. */
+  label: string;
+  weight: number;
+  point: Float64Array;
+}
+
+/** A related track found through co-occurrence, with the anchor that led to it. */
+export interface RelatedRow {
+  score: number;
+  anchor: number;
+}
+
+export interface PlanInputs {
+  index: FeatureIndex;
+  query: RecommendQuery;
+  weights: Weights;
+  listener: ListenerSignals;
+  excludeIds: readonly string[];
+  /** Maps a seed that is not a catalog id ("Title — Artist") to a row. */
+  resolveSeed: (text: string) => number | null;
+  /** Rows played or liked together with the anchors, by all listeners. */
+  related: (anchors: readonly number[]) => Map<number, RelatedRow>;
+}
+
+/**
+ * Everything a scan needs, compiled from the query and the listener: all closeness terms folded into
+ * one quadratic per column (Σ w(z−t)² = a·z² + b·z + c), hard bounds in z units, sparse bonuses, blocks.
+ */
+export interface QueryPlan {
+  quadratic: Float64Array;
+  linear: Float64Array;
+  constant: number;
+  activeColumns: Int32Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  boundedColumns: Int32Array;
+  yearTarget: number;
+  yearWeight: number;
+  forbidExplicit: boolean;
+  blockedRows: number[];
+  bonuses: Map<number, number>;
+  sources: TargetSource[];
+  seedRows: number[];
+  seedArtists: Set<number>;
+  requestedArtists: Set<number>;
+  seedAlbums: Set<number>;
+  genres: string[];
+  related: Map<number, RelatedRow>;
+  listener: ListenerSignals;
+  warnings: string[];
+}
+
+export function buildPlan(inputs: PlanInputs): QueryPlan {
+  const { index, query, weights, listener } = inputs;
+  const plan = emptyPlan(index, listener);
+  plan.forbidExplicit = query.explicit === false;
+  addRanges(plan, index, query, weights);
+  addMoodAndActivity(plan, index, query, weights);
+  addSeeds(plan, inputs);
+  addGenres(plan, index, query, weights);
+  addListener(plan, inputs);
+  addBlocks(plan, inputs);
+  // The popularity prior is linear in the popularity z-score: score += w·z, i.e. b −= w.
+  plan.linear[attributeColumn.get('popularity')!]! -= weights.popularity;
+  for (const source of plan.sources) foldSource(plan, source);
+  plan.activeColumns = Int32Array.from(
+    indexedAttributes
+      .map((_, column) => column)
+      .filter((column) => plan.quadratic[column] !== 0 || plan.linear[column] !== 0),
+  );
+  return plan;
+}
+
+function emptyPlan(index: FeatureIndex, listener: ListenerSignals): QueryPlan {
+  return {
+    quadratic: new Float64Array(index.columns),
+    linear: new Float64Array(index.columns),
+    constant: 0,
+    activeColumns: new Int32Array(0),
+    lower: new Float64Array(index.columns).fill(Number.NEGATIVE_INFINITY),
+    upper: new Float64Array(index.columns).fill(Number.POSITIVE_INFINITY),
+    boundedColumns: new Int32Array(0),
+    yearTarget: Number.NaN,
+    yearWeight: 0,
+    forbidExplicit: false,
+    blockedRows: [],
+    bonuses: new Map(),
+    sources: [],
+    seedRows: [],
+    seedArtists: new Set(),
+    requestedArtists: new Set(),
+    seedAlbums: new Set(),
+    genres: [],
+    related: new Map(),
+    listener,
+    warnings: [],
+  };
+}
+
+function addRanges(plan: QueryPlan, index: FeatureIndex, query: RecommendQuery, weights: Weights): void {
+  const bounded = new Set<number>();
+  const targets = new Float64Array(index.columns).fill(Number.NaN);
+  let targetCount = 0;
+  indexedAttributes.forEach((attribute, column) => {
+    const minimum = query[`min_${attribute}`];
+    const maximum = query[`max_${attribute}`];
+    const target = query[`target_${attribute}`];
+    if (minimum !== undefined) {
+      plan.lower[column] = toStandard(index, column, minimum) - 1e-6;
+      bounded.add(column);
+    }
+    if (maximum !== undefined) {
+      plan.upper[column] = toStandard(index, column, maximum) + 1e-6;
+      bounded.add(column);
+    }
+    if (target !== undefined) {
+      targets[column] = toStandard(index, column, target);
+      targetCount++;
+    }
+  });
+  plan.boundedColumns = Int32Array.from(bounded);
+  // Explicit targets are not averaged: each one asked for counts fully.
+  if (targetCount > 0)
+    plan.sources.push({ kind: 'target', label: '', weight: weights.targets * targetCount, point: targets });
+}
+
+function addMoodAndActivity(
+  plan: QueryPlan,
+  index: FeatureIndex,
+  query: RecommendQuery,
+  weights: Weights,
+): void {
+  for (const kind of ['mood', 'activity'] as const) {
+    const word = query[kind];
+    if (word === undefined) continue;
+    const found = kind === 'mood' ? lookupMood(word) : lookupActivity(word);
+    if (!found) {
+      plan.warnings.push(`unknown ${kind} '${word}'`);
+      continue;
+    }
+    const point = new Float64Array(index.columns).fill(Number.NaN);
+    for (const [attribute, value] of Object.entries(found.entry.targets)) {
+      const column = attributeColumn.get(attribute as TunableAttribute)!;
+      point[column] = toStandard(index, column, value);
+    }
+    plan.sources.push({ kind, label: found.entry.phrase, weight: weights.mood, point });
+  }
+}
+
+function addSeeds(plan: QueryPlan, inputs: PlanInputs): void {
+  const { index, query, weights } = inputs;
+  for (const seed of query.seed_tracks ?? []) {
+    const row = index.rowById.get(seed) ?? inputs.resolveSeed(seed);
+    if (row === null || row === undefined) plan.warnings.push(`unknown seed track '${seed}'`);
+    else if (!plan.seedRows.includes(row)) plan.seedRows.push(row);
+  }
+  const artistRows: number[] = [];
+  for (const name of query.seed_artists ?? []) {
+    const artist = index.artistByName.get(normalizeText(name));
+    if (artist === undefined) {
+      plan.warnings.push(`unknown seed artist '${name}'`);
+      continue;
+    }
+    plan.requestedArtists.add(artist);
+    artistRows.push(...index.artistRows[artist]!);
+  }
+  for (const row of plan.seedRows) {
+    for (const artist of index.rowArtists[row]!) plan.seedArtists.add(artist);
+    plan.seedAlbums.add(index.albums[row]!);
+  }
+  // Seed tracks weigh as much together as one seed artist's whole catalogue.
+  const rows = [...plan.seedRows, ...artistRows];
+  const rowWeights = [
+    ...plan.seedRows.map(() => 1 / plan.seedRows.length),
+    ...artistRows.map(() => 1 / Math.max(1, artistRows.length)),
+  ];
+  const point = centroid(index, rows, rowWeights);
+  if (point)
+    plan.sources.push({ kind: 'seeds', label: '', weight: weights.seeds, point: similarityOnly(point) });
+  for (const artist of new Set([...plan.seedArtists, ...plan.requestedArtists])) {
+    const bonus = plan.requestedArtists.has(artist) ? weights.artist * 1.5 : weights.artist;
+    for (const row of index.artistRows[artist]!) addBonus(plan, row, bonus);
+  }
+  for (const album of plan.seedAlbums) {
+    for (const row of index.albumRows.get(album) ?? []) addBonus(plan, row, weights.album);
+  }
+  addSeedYears(plan, index, weights);
+  if (plan.seedRows.length > 0) plan.related = inputs.related(plan.seedRows);
+}
+
+function addSeedYears(plan: QueryPlan, index: FeatureIndex, weights: Weights): void {
+  const years = plan.seedRows
+    .map((row) => index.years[row]!)
+    .filter((year) => !Number.isNaN(year))
+    .sort((left, right) => left - right);
+  if (years.length === 0) return;
+  plan.yearTarget = years[Math.floor(years.length / 2)]!;
+  plan.yearWeight = weights.year;
+}
+
+function addGenres(plan: QueryPlan, index: FeatureIndex, query: RecommendQuery, weights: Weights): void {
+  const seedGenres = plan.seedRows.flatMap((row) =>
+    index.tracks[row]!.genres.map((genre) => genre.toLowerCase()),
+  );
+  for (const name of query.seed_genres ?? []) {
+    const genre = name.trim().toLowerCase();
+    if (index.genreRows.has(genre)) plan.genres.push(genre);
+    else plan.warnings.push(`unknown genre '${name}'`);
+  }
+  for (const genre of plan.genres) {
+    for (const row of index.genreRows.get(genre)!) addBonus(plan, row, weights.genre);
+  }
+  for (const genre of new Set(seedGenres)) {
+    if (plan.genres.includes(genre)) continue;
+    for (const row of index.genreRows.get(genre) ?? []) addBonus(plan, row, weights.genre * 0.5);
+  }
+}
+
+function addListener(plan: QueryPlan, inputs: PlanInputs): void {
+  const { index, listener, weights } = inputs;
+  const liked = [...listener.likedRows, ...listener.playedRows];
+  // Likes count three times as much as plays; recent ones a little more than old ones.
+  const likedWeights = [
+    ...listener.likedRows.map((_, at) => 3 / (1 + at * 0.02)),
+    ...listener.playedRows.map((_, at) => 1 / (1 + at * 0.02)),
+  ];
+  const taste = centroid(index, liked, likedWeights);
+  if (taste)
+    plan.sources.push({ kind: 'taste', label: '', weight: weights.taste, point: similarityOnly(taste) });
+  const pushedAway = [...listener.dislikedRows, ...listener.skippedRows];
+  const avoided = centroid(index, pushedAway, [
+    ...listener.dislikedRows.map(() => 1),
+    ...listener.skippedRows.map(() => 0.4),
+  ]);
+  // A negative weight below the positive ones keeps every column's quadratic convex.
+  if (avoided) {
+    plan.sources.push({
+      kind: 'dislike',
+      label: '',
+      weight: -weights.dislike * 0.5,
+      point: similarityOnly(avoided),
+    });
+  }
+  for (const [artist, affinity] of listener.artistAffinity) {
+    for (const row of index.artistRows[artist]!) addBonus(plan, row, weights.taste * affinity);
+  }
+  for (const artist of listener.dislikedArtists) {
+    for (const row of index.artistRows[artist]!) addBonus(plan, row, -weights.dislike);
+  }
+  if (listener.likedRows.length > 0 || listener.playedRows.length > 0) {
+    const anchors = [...listener.likedRows.slice(0, 20), ...listener.playedRows.slice(0, 20)];
+    for (const [row, related] of inputs.related(anchors)) {
+      const known = plan.related.get(row);
+      if (!known || known.score < related.score) plan.related.set(row, related);
+    }
+  }
+  for (const [row, related] of plan.related) addBonus(plan, row, weights.cooccurrence * related.score);
+}
+
+function addBlocks(plan: QueryPlan, inputs: PlanInputs): void {
+  const { index, query, listener } = inputs;
+  const ids = [...(query.exclude ?? []), ...inputs.excludeIds];
+  for (const id of ids) {
+    const row = index.rowById.get(id);
+    if (row !== undefined) plan.blockedRows.push(row);
+  }
+  // Seeds are what the listener already has; disliked and skipped tracks they do not want again.
+  plan.blockedRows.push(...plan.seedRows, ...listener.dislikedRows, ...listener.skippedRows);
+}
+
+function addBonus(plan: QueryPlan, row: number, value: number): void {
+  plan.bonuses.set(row, (plan.bonuses.get(row) ?? 0) + value);
+}
+
+/** Keeps only the similarity columns of a centroid, so key or popularity do not pull. */
+function similarityOnly(point: Float64Array): Float64Array {
+  const kept = new Float64Array(point.length).fill(Number.NaN);
+  for (const column of similarityColumns) kept[column] = point[column]!;
+  return kept;
+}
+
+/** Adds w·(z−t)² for the source's columns, the weight split over them by similarity weight. */
+function foldSource(plan: QueryPlan, source: TargetSource): void {
+  const columnWeights = new Float64Array(plan.quadratic.length);
+  let total = 0;
+  source.point.forEach((target, column) => {
+    if (Number.isNaN(target)) return;
+    const at = similarityColumns.indexOf(column);
+    const weight =
+      source.kind === 'seeds' || source.kind === 'taste' || source.kind === 'dislike'
+        ? (similarityWeights[at] ?? 0)
+        : 1;
+    columnWeights[column] = weight;
+    total += weight;
+  });
+  if (total === 0) return;
+  source.point.forEach((target, column) => {
+    if (Number.isNaN(target)) return;
+    const weight = (source.weight * columnWeights[column]!) / total;
+    plan.quadratic[column]! += weight;
+    plan.linear[column]! -= 2 * weight * target;
+    plan.constant += weight * target * target;
+  });
+}

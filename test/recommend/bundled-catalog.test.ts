@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { catalogTrackSchema } from '../../src/protocol/index.js';
+import { bundledCatalog, estimateFeatures, genreProfiles } from '../../src/recommend/index.js';
+
+const requiredGenres = [
+  'pop',
+  'rock',
+  'hip-hop',
+  'r&b',
+  'edm',
+  'latin',
+  'jazz',
+  'classical',
+  'ambient',
+  'folk',
+  'metal',
+  'country',
+  'soul',
+  'reggae',
+  'indie',
+];
+
+describe('bundled catalog', () => {
+  const catalog = bundledCatalog();
+
+  it('holds 250–400 valid tracks with unique stable ids, all flagged estimated', () => {
+    expect(catalog.length).toBeGreaterThanOrEqual(250);
+    expect(catalog.length).toBeLessThanOrEqual(400);
+    expect(new Set(catalog.map((track) => track.id)).size).toBe(catalog.length);
+    for (const track of catalog) {
+      expect(catalogTrackSchema.safeParse(track).success).toBe(true);
+      expect(track.id).toMatch(/^echotune:[a-z0-9-]+$/);
+      expect(track.estimated).toBe(true);
+    }
+  });
+
+  it('covers every genre family with a profile', () => {
+    for (const genre of requiredGenres) {
+      expect(genreProfiles[genre]).toBeDefined();
+      expect(catalog.filter((track) => track.genres[0] === genre).length).toBeGreaterThanOrEqual(15);
+    }
+  });
+
+  it('estimates the same features for the same input, and more energy for a faster tempo', () => {
+    const slow = estimateFeatures('echotune:test', 'rock', [], 80);
+    expect(estimateFeatures('echotune:test', 'rock', [], 80)).toEqual(slow);
+    expect(estimateFeatures('echotune:test', 'rock', [], 160).features.energy).toBeGreaterThan(
+      slow.features.energy,
+    );
+  });
+
+  it('keeps unit features within [0, 1]', () => {
+    for (const track of catalog) {
+      for (const name of ['energy', 'danceability', 'valence', 'acousticness', 'instrumentalness'] as const) {
+        expect(track.features[name]).toBeGreaterThanOrEqual(0);
+        expect(track.features[name]).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+});
