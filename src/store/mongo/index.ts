@@ -21,7 +21,7 @@ export async function createMongoStore(options: {
     timeoutMs: config.MONGODB_TIMEOUT_MS,
     maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
   });
-  const store = new MongoStore(connection);
+  const store = new MongoStore({ ...connection, logger });
   try {
     await store.init();
   } catch (error) {

@@ -17,7 +17,11 @@ import type {
  */
 export type UserDocument = Omit<User, 'id'> & { _id: string };
 export type SessionDocument = Omit<Session, 'id'> & { _id: string };
-export type MessageDocument = Omit<Message, 'id'> & { _id: string };
+/**
+ * `clientMsgKey` is the clientMsgId, or `message:<id>` when there is none: a value every message has,
+ * so servers without partial indexes (FerretDB) can still enforce unique client ids (see mongo-indexes).
+ */
+export type MessageDocument = Omit<Message, 'id'> & { _id: string; clientMsgKey: string };
 export type RecommendationDocument = Omit<Recommendation, 'id' | 'expiresAt'> & {
   _id: string;
   expiresAt: Date;
@@ -36,8 +40,27 @@ export function fromDocument<Document extends { _id: string }>(
   return { id: _id, ...rest };
 }
 
+/** FerretDB 1.24 drops null fields written by $setOnInsert, so a missing displayName reads as null. */
+export function toUser(document: UserDocument): User {
+  return {
+    id: document._id,
+    kind: document.kind,
+    displayName: document.displayName ?? null,
+    createdAt: document.createdAt,
+  };
+}
+
 export function toRecommendation(document: RecommendationDocument): Recommendation {
   return { ...fromDocument(document), expiresAt: document.expiresAt.toISOString() };
+}
+
+export function clientMsgKeyOf(messageId: string, clientMsgId: string | null): string {
+  return clientMsgId ?? `message:${messageId}`;
+}
+
+export function toMessage(document: MessageDocument): Message {
+  const { clientMsgKey: _clientMsgKey, ...message } = fromDocument(document);
+  return message;
 }
 
 export function toTrack(document: TrackDocument): CatalogTrack {

@@ -1,11 +1,12 @@
 import type { Db } from 'mongodb';
-import { collectionsOf } from './mongo-collections.js';
+import type { Logger } from '../../logger.js';
+import { createMongoIndexes } from './mongo-indexes.js';
 
 export interface MongoMigration {
   version: number;
   name: string;
   /** Must be idempotent: two instances starting together may both run it. */
-  up(db: Db): Promise<void>;
+  up(db: Db, logger?: Logger): Promise<void>;
 }
 
 interface SchemaDocument {
@@ -22,52 +23,22 @@ const schemaDocumentId = 'schema';
  * already recorded the old one as done.
  */
 export const mongoMigrations: readonly MongoMigration[] = [
-  { version: 1, name: 'indexes', up: createIndexes },
+  { version: 1, name: 'indexes', up: createMongoIndexes },
 ];
 
-async function createIndexes(db: Db): Promise<void> {
-  const collections = collectionsOf(db);
-  await collections.sessions.createIndex({ userId: 1, updatedAt: -1, _id: -1 }, { name: 'by_user_updated' });
-  await collections.messages.createIndex({ sessionId: 1, seq: 1 }, { name: 'session_seq', unique: true });
-  // Partial so assistant messages (clientMsgId null) never collide; only real client ids must be unique.
-  await collections.messages.createIndex(
-    { sessionId: 1, clientMsgId: 1 },
-    {
-      name: 'session_client_msg',
-      unique: true,
-      partialFilterExpression: { clientMsgId: { $type: 'string' } },
-    },
-  );
-  // The server deletes a recommendation once expiresAt passes (its TTL monitor runs about once a minute).
-  await collections.recommendations.createIndex(
-    { expiresAt: 1 },
-    { name: 'expiry_ttl', expireAfterSeconds: 0 },
-  );
-  await collections.recommendations.createIndex({ sessionId: 1, expiresAt: 1 }, { name: 'by_session' });
-  await collections.feedback.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest' });
-  await collections.feedback.createIndex({ userId: 1, createdAt: -1, _id: -1 }, { name: 'by_user' });
-  await collections.feedback.createIndex({ sessionId: 1, createdAt: -1, _id: -1 }, { name: 'by_session' });
-  // Track ids are the documents' _id, unique by construction; searchText is the lower-cased lookup field.
-  await collections.tracks.createIndex({ searchText: 1 }, { name: 'search_text' });
-  await collections.tracks.createIndex({ popularity: -1, _id: 1 }, { name: 'by_popularity' });
-  await collections.history.createIndex(
-    { userId: 1, playedAt: 1, trackName: 1, artistName: 1 },
-    { name: 'play_unique', unique: true },
-  );
-  await collections.history.createIndex({ userId: 1, playedAt: -1, _id: -1 }, { name: 'by_user_newest' });
-  await collections.history.createIndex({ playedAt: -1, _id: -1 }, { name: 'newest' });
-  await collections.usage.createIndex({ userId: 1, createdAt: 1 }, { name: 'by_user_time' });
-}
-
 /** Runs every migration above the recorded version, in order, recording each as it completes. */
-export async function applyMongoMigrations(db: Db, migrations = mongoMigrations): Promise<number[]> {
+export async function applyMongoMigrations(
+  db: Db,
+  options: { logger?: Logger | undefined; migrations?: readonly MongoMigration[] } = {},
+): Promise<number[]> {
+  const migrations = options.migrations ?? mongoMigrations;
   const schema = db.collection<SchemaDocument>(schemaCollection);
   const current = (await schema.findOne({ _id: schemaDocumentId }))?.version ?? 0;
   const pending = [...migrations]
     .filter((migration) => migration.version > current)
     .sort((left, right) => left.version - right.version);
   for (const migration of pending) {
-    await migration.up(db);
+    await migration.up(db, options.logger);
     // $max: a slower instance finishing an older migration never moves the version backwards.
     await schema.updateOne(
       { _id: schemaDocumentId },

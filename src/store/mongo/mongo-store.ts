@@ -1,5 +1,6 @@
 import { type Db, type Filter, MongoBulkWriteError, type MongoClient, MongoServerError } from 'mongodb';
 import { EchoError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
 import { newId } from '../ids.js';
 import type {
@@ -27,18 +28,27 @@ import { guard } from '../store-failure.js';
 import { nowIso, toIsoTime } from '../time.js';
 import { collectionsOf, type MongoCollections } from './mongo-collections.js';
 import {
+  clientMsgKeyOf,
   type FeedbackDocument,
   fromDocument,
   type HistoryDocument,
   type MessageDocument,
   type SessionDocument,
   toListeningEvent,
+  toMessage,
   toRecommendation,
   toTrack,
+  toUser,
 } from './mongo-documents.js';
 import { applyMongoMigrations } from './mongo-migrations.js';
 
 const duplicateKeyCode = 11000;
+/** Bounds the retries of a seq collision (possible only on servers without atomic findAndModify). */
+const maxSeqAttempts = 100;
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
 
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === duplicateKeyCode;
@@ -57,16 +67,18 @@ export class MongoStore implements Store {
   readonly #client: MongoClient;
   readonly #db: Db;
   readonly #collections: MongoCollections;
+  readonly #logger: Logger | undefined;
 
-  constructor(options: { client: MongoClient; db: Db }) {
+  constructor(options: { client: MongoClient; db: Db; logger?: Logger | undefined }) {
     this.#client = options.client;
     this.#db = options.db;
+    this.#logger = options.logger;
     this.#collections = collectionsOf(options.db);
   }
 
   init(): Promise<void> {
     return guard('init', async () => {
-      await applyMongoMigrations(this.#db);
+      await applyMongoMigrations(this.#db, { logger: this.#logger });
     });
   }
 
@@ -94,14 +106,14 @@ export class MongoStore implements Store {
         // Two concurrent upserts of one id: the loser's insert hits the _id index; the user exists now.
         if (!isDuplicateKey(error)) throw error;
       }
-      return fromDocument((await this.#collections.users.findOne({ _id: input.id }))!);
+      return toUser((await this.#collections.users.findOne({ _id: input.id }))!);
     });
   }
 
   getUser(id: string): Promise<User | null> {
     return guard('getUser', async () => {
       const document = await this.#collections.users.findOne({ _id: id });
-      return document === null ? null : fromDocument(document);
+      return document === null ? null : toUser(document);
     });
   }
 
@@ -154,50 +166,73 @@ export class MongoStore implements Store {
         const existing = await this.#findByClientMsgId(input.sessionId, clientMsgId);
         if (existing !== null) return { message: existing, created: false };
       }
-      const createdAt = nowIso();
-      const session = await this.#collections.sessions.findOneAndUpdate(
-        { _id: input.sessionId },
-        { $inc: { lastSeq: 1 }, $set: { updatedAt: createdAt } },
-        { returnDocument: 'after', projection: { lastSeq: 1 } },
-      );
-      if (session === null) throw new EchoError('not_found', `Session ${input.sessionId} not found`);
-      const document: MessageDocument = {
-        _id: newId(),
+      const id = newId();
+      const draft = {
+        _id: id,
         sessionId: input.sessionId,
-        seq: session.lastSeq,
         role: input.role,
         text: input.text,
         clientMsgId,
-        createdAt,
+        clientMsgKey: clientMsgKeyOf(id, clientMsgId),
+        createdAt: nowIso(),
         meta: input.meta ?? null,
       };
-      try {
-        await this.#collections.messages.insertOne(document);
-        return { message: fromDocument(document), created: true };
-      } catch (error) {
-        if (clientMsgId === null || !isDuplicateKey(error)) throw error;
-        return this.#settleDuplicate(document, clientMsgId);
+      for (let attempt = 1; ; attempt += 1) {
+        const document: MessageDocument = {
+          ...draft,
+          seq: await this.#nextSeq(input.sessionId, draft.createdAt),
+        };
+        try {
+          await this.#collections.messages.insertOne(document);
+          return { message: toMessage(document), created: true };
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          const settled = clientMsgId === null ? null : await this.#settleDuplicate(document, clientMsgId);
+          if (settled !== null) return settled;
+          if (attempt >= maxSeqAttempts) {
+            throw new EchoError('unavailable', 'Could not assign a message seq under contention', {
+              cause: error,
+            });
+          }
+          // The seq was taken. On MongoDB $inc is atomic and this never happens; FerretDB 1.x runs
+          // findAndModify as read-then-write, so concurrent appends can draw the same seq. The unique
+          // (sessionId, seq) index caught it; draw again after a short random pause to spread retries.
+          await sleep(Math.random() * attempt);
+        }
       }
     });
   }
 
+  /** Reserves the session's next seq with one $inc on the session document, bumping updatedAt too. */
+  async #nextSeq(sessionId: string, updatedAt: string): Promise<number> {
+    const session = await this.#collections.sessions.findOneAndUpdate(
+      { _id: sessionId },
+      { $inc: { lastSeq: 1 }, $set: { updatedAt } },
+      // No projection: the session document is small, and FerretDB 1.x rejects findAndModify `fields`.
+      { returnDocument: 'after' },
+    );
+    if (session === null) throw new EchoError('not_found', `Session ${sessionId} not found`);
+    return session.lastSeq;
+  }
+
   /**
-   * A concurrent append with the same clientMsgId won the race. Its message is the answer; the seq this
-   * call reserved is handed back when no later append has taken one since (otherwise it stays a gap).
+   * When a concurrent append with the same clientMsgId won the race, its message is the answer and the
+   * seq this call reserved is handed back if no later append has taken one since (else it stays a gap).
+   * Returns null when the duplicate key was the seq, not the clientMsgId.
    */
-  async #settleDuplicate(lost: MessageDocument, clientMsgId: string): Promise<AppendResult> {
+  async #settleDuplicate(lost: MessageDocument, clientMsgId: string): Promise<AppendResult | null> {
+    const winner = await this.#findByClientMsgId(lost.sessionId, clientMsgId);
+    if (winner === null) return null;
     await this.#collections.sessions.updateOne(
       { _id: lost.sessionId, lastSeq: lost.seq },
       { $inc: { lastSeq: -1 } },
     );
-    const winner = await this.#findByClientMsgId(lost.sessionId, clientMsgId);
-    if (winner === null) throw new EchoError('unavailable', 'Duplicate message vanished during append');
     return { message: winner, created: false };
   }
 
   async #findByClientMsgId(sessionId: string, clientMsgId: string): Promise<Message | null> {
     const document = await this.#collections.messages.findOne({ sessionId, clientMsgId });
-    return document === null ? null : fromDocument(document);
+    return document === null ? null : toMessage(document);
   }
 
   listMessages(sessionId: string, query: { afterSeq: number; limit: number }): Promise<Page<Message>> {
@@ -208,7 +243,7 @@ export class MongoStore implements Store {
         .sort({ seq: 1 })
         .limit(limit + 1)
         .toArray();
-      return toPage(documents, limit, fromDocument, (document) => String(document.seq));
+      return toPage(documents, limit, toMessage, (document) => String(document.seq));
     });
   }
 
@@ -219,7 +254,7 @@ export class MongoStore implements Store {
         .sort({ seq: -1 })
         .limit(clampLimit(limit))
         .toArray();
-      return documents.reverse().map(fromDocument);
+      return documents.reverse().map(toMessage);
     });
   }
 

@@ -1,0 +1,37 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/store/index.js';
+import { describeStoreContract } from './store-contract.js';
+
+describeStoreContract('sqlite in memory', () => createSqliteStore({ path: ':memory:' }));
+
+const directory = mkdtempSync(join(tmpdir(), 'echotune-sqlite-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let fileNumber = 0;
+describeStoreContract('sqlite file', () => {
+  fileNumber += 1;
+  return createSqliteStore({ path: join(directory, `store-${fileNumber}.db`) });
+});
+
+describe('sqlite file store', () => {
+  it('keeps data across reopening and runs in WAL mode', async () => {
+    const path = join(directory, 'nested', 'reopen.db');
+    const first = await createSqliteStore({ path });
+    const session = await first.createSession({ userId: 'u1', title: 'kept' });
+    await first.appendMessage({ sessionId: session.id, role: 'user', text: 'hello', clientMsgId: 'c1' });
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    await first.close();
+    const second = await createSqliteStore({ path });
+    expect((await second.getSession(session.id))?.lastSeq).toBe(1);
+    const repeat = await second.appendMessage({
+      sessionId: session.id,
+      role: 'user',
+      text: 'hello',
+      clientMsgId: 'c1',
+    });
+    expect(repeat.created).toBe(false);
+    await second.close();
+  });
+});

@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { Store } from '../../src/store/index.js';
+import { describeActivityCases } from './contract/activity-cases.js';
+import { describeCatalogCases } from './contract/catalog-cases.js';
+import { describeConversationCases } from './contract/conversation-cases.js';
+import { describeLifecycleCases } from './contract/lifecycle-cases.js';
+
+/** Hands each test the store under test; throws outside a test. */
+export type StoreAccessor = () => Store;
+
+export interface StoreContractOptions {
+  /** Skips the whole suite; the reason is printed by whoever decided to skip. */
+  skip?: boolean;
+}
+
+/**
+ * The one behaviour suite every Store adapter must pass. `factory` returns a fresh, initialized, empty
+ * store for each test; the suite closes it afterwards (closing twice must be harmless).
+ */
+export function describeStoreContract(
+  name: string,
+  factory: () => Promise<Store>,
+  options: StoreContractOptions = {},
+): void {
+  describe.skipIf(options.skip === true)(`Store contract: ${name}`, () => {
+    let current: Store | undefined;
+    beforeEach(async () => {
+      current = await factory();
+    });
+    afterEach(async () => {
+      await current?.close();
+      current = undefined;
+    });
+    const store: StoreAccessor = () => {
+      if (current === undefined) throw new Error('the store is only available inside a test');
+      return current;
+    };
+    describeLifecycleCases(store);
+    describeConversationCases(store);
+    describeCatalogCases(store);
+    describeActivityCases(store);
+  });
+}

@@ -1,0 +1,131 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, missing } from './environment.js';
+
+export interface FerretDb {
+  /** mongodb://127.0.0.1:<port>/ — add a database name per test for isolation. */
+  uri: string;
+  stop(): Promise<void>;
+}
+
+const startTimeoutMs = 15_000;
+const stopTimeoutMs = 5_000;
+
+/** FERRETDB_BIN, else $(go env GOPATH)/bin/ferretdb, else ~/go/bin/ferretdb; null when none exists. */
+export function findFerretDbBinary(): string | null {
+  const candidates = [process.env.FERRETDB_BIN, goPathBinary(), join(homedir(), 'go', 'bin', 'ferretdb')];
+  return (
+    candidates.find((candidate): candidate is string => candidate !== undefined && existsSync(candidate)) ??
+    null
+  );
+}
+
+function goPathBinary(): string | undefined {
+  try {
+    const goPath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', timeout: 5_000 }).trim();
+    return goPath === '' ? undefined : join(goPath, 'bin', 'ferretdb');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a private FerretDB (MongoDB wire protocol, SQLite backend in a fresh temp dir) on a free
+ * loopback port and waits until it accepts connections. Returns null when the binary is absent and the
+ * test should skip (under CI=true that throws instead; see missing()). `stop()` ends the process and
+ * removes its data.
+ */
+export async function startFerretDb(): Promise<FerretDb | null> {
+  const binary = findFerretDbBinary();
+  if (binary === null) {
+    missing('FerretDB', 'no ferretdb binary found (run .ci/install-ferretdb.sh or set FERRETDB_BIN)');
+    return null;
+  }
+  const directory = mkdtempSync(join(tmpdir(), 'echotune-ferretdb-'));
+  try {
+    const port = await freePort();
+    const child = spawnFerretDb(binary, directory, port);
+    const output = collectOutput(child);
+    await waitUntilListening(child, port, output);
+    return { uri: `mongodb://127.0.0.1:${port}/`, stop: () => stopFerretDb(child, directory) };
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function spawnFerretDb(binary: string, directory: string, port: number): ChildProcess {
+  const child = spawn(
+    binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${directory}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${directory}`,
+      // '-' turns the metrics HTTP listener off; its fixed default port would clash between instances.
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  // A crashed test run must not leave FerretDB behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
+  return child;
+}
+
+/** The last lines FerretDB printed, for the error message when it fails to start. */
+function collectOutput(child: ChildProcess): string[] {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - 20));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return lines;
+}
+
+async function waitUntilListening(child: ChildProcess, port: number, output: string[]): Promise<void> {
+  const deadline = Date.now() + startTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `FerretDB exited during start-up (${child.exitCode ?? child.signalCode}):\n${output.join('\n')}`,
+      );
+    }
+    if (await accepts(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(
+    `FerretDB did not listen on port ${port} within ${startTimeoutMs} ms:\n${output.join('\n')}`,
+  );
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function stopFerretDb(child: ChildProcess, directory: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(directory, { recursive: true, force: true });
+}
