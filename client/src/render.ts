@@ -70,8 +70,8 @@ export function trackCards(tracks: RecommendedTrack[], onFeedback: FeedbackHandl
 function feedbackButtons(trackId: string, onFeedback: FeedbackHandler): HTMLDivElement {
   const actions = element('div', 'actions');
   for (const [signal, label] of [
-    ['like', '👍 Like'],
-    ['dislike', '👎 Not for me'],
+    ['like', '♥ Like'],
+    ['dislike', '✕ Not for me'],
   ] as const) {
     const button = element('button', undefined, label);
     button.type = 'button';

@@ -1,0 +1,92 @@
+import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
+import { ChatService } from './chat/index.js';
+import { type Config, ConfigError, loadConfig } from './config/index.js';
+import { createGateway } from './gateway/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { createProviders } from './providers/index.js';
+import { createRecommender, loadCatalog } from './recommend/index.js';
+import { createStore, startExpirySweeper } from './store/index.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/** The composition root: config → store → catalog → providers → chat → gateway. Nothing else wires. */
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+  logger?: Logger,
+): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const log = logger ?? createLogger(config.LOG_LEVEL);
+  const store = await createStore({ config, logger: log });
+  const sweeper = startExpirySweeper(store, { intervalMs: SWEEP_INTERVAL_MS, logger: log });
+  const tracks = await loadCatalog(store, log);
+  const recommender = createRecommender({ tracks, store });
+  const { router } = createProviders({
+    config,
+    logger: log,
+    extractIntent: (text) => recommender.extractIntent(text),
+  });
+  const chat = new ChatService({
+    store,
+    router,
+    recommender,
+    logger: log,
+    settings: {
+      coalesceMs: config.DELTA_COALESCE_MS,
+      recommendationTtlDays: config.RECOMMENDATION_TTL_DAYS,
+      maxSteps: 3,
+      queueDepth: config.TURN_QUEUE_DEPTH,
+      budgetUsdPerDay: config.BUDGET_USD_PER_DAY,
+    },
+  });
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+  const gateway = await createGateway({ config, logger: log, store, chat, recommender, router, redis });
+  await gateway.app.listen({ port: config.PORT, host: config.HOST });
+  const address = gateway.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+  return {
+    url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+    port,
+    config,
+    async close() {
+      sweeper.stop();
+      await chat.close();
+      await gateway.close();
+      redis?.disconnect();
+      await store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startServer();
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : String(error);
+    console.error(`EchoTune could not start: ${message}`);
+    process.exit(1);
+  }
+  console.log(`EchoTune is listening: open ${server.url} in your browser`);
+  const shutdown = (signal: string) => {
+    console.log(`${signal} received, shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

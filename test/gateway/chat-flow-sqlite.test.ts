@@ -1,0 +1,3 @@
+import { describeChatFlow } from './chat-flow-suite.js';
+
+describeChatFlow('SQLite store', { env: async () => ({}) });
