@@ -33,6 +33,12 @@ export interface ModelRequest {
   signal: AbortSignal;
   maxOutputTokens?: number;
   temperature?: number;
+  /**
+   * Text already delivered to the listener by an attempt that broke after its first token. The model
+   * continues the same reply after it (assistant prefill or a "continue" instruction, per provider)
+   * and must not repeat it.
+   */
+  continueFrom?: string;
 }
 
 export interface ProviderFailure {

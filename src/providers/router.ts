@@ -1,86 +1,315 @@
 import { EchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { abortableDelay } from './abortable-delay.js';
 import type { DeploymentStatus, ModelRouter, RoutedRequest, RouterEvent } from './contract.js';
-import type { Deployment } from './deployment.js';
-import { type AttemptTimeouts, runAttempt } from './run-attempt.js';
+import { type Deployment, isFallback } from './deployment.js';
+import {
+  type AttemptReport,
+  type BreakerSettings,
+  circuitState,
+  claimProbe,
+  defaultBreakerSettings,
+  emptyHealthRecord,
+  errorRate,
+  type HealthStore,
+  MemoryHealthStore,
+  recordAttempt,
+} from './health/index.js';
+import { namedPolicies, type RoutingPolicy } from './routing-policy.js';
+import { type AttemptResult, runAttempt } from './run-attempt.js';
+import { selectDeployment } from './select-deployment.js';
+import { streamContinuation } from './stream-continuation.js';
 import { estimatePromptTokens } from './token-estimate.js';
+
+export interface RouterSettings {
+  /** Longest wait for an attempt's first text or tool call before failing over. */
+  firstTokenTimeoutMs: number;
+  /** Longest silence inside a started stream before continuing elsewhere. */
+  idleTimeoutMs: number;
+  /** Attempts on configured deployments per request; the fallback may add one more. */
+  maxAttempts: number;
+  /** Attempts on one deployment per request (a retry comes only when nothing untried is left). */
+  attemptsPerDeployment: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Share of requests sent to an idle deployment to measure it. */
+  explorationShare: number;
+  idleMs: number;
+  /** Output tokens expected before any traffic is measured. */
+  expectedOutputTokens: number;
+}
+
+export const defaultRouterSettings: RouterSettings = {
+  firstTokenTimeoutMs: 20_000,
+  idleTimeoutMs: 15_000,
+  maxAttempts: 4,
+  attemptsPerDeployment: 2,
+  backoffBaseMs: 250,
+  backoffMaxMs: 4_000,
+  explorationShare: 0.05,
+  idleMs: 5 * 60_000,
+  expectedOutputTokens: 300,
+};
 
 export interface RouterOptions {
   deployments: Deployment[];
   logger: Logger;
-  timeouts?: Partial<AttemptTimeouts>;
+  policy?: RoutingPolicy;
+  health?: HealthStore;
+  settings?: Partial<RouterSettings>;
+  breaker?: Partial<BreakerSettings>;
+  /** Injected for deterministic tests: exploration draws and backoff jitter. */
+  random?: () => number;
+  now?: () => number;
 }
 
-const defaultTimeouts: AttemptTimeouts = { firstTokenMs: 20_000, idleMs: 15_000 };
+interface RequestState {
+  tried: Set<string>;
+  excluded: Set<string>;
+  failures: Map<string, number>;
+  /** Text already delivered to the listener in this step. */
+  delivered: string;
+  primaryAttempts: number;
+  attempts: number;
+  lastFailure: string | undefined;
+}
 
-/** Routes each model step to a deployment (first form: in order, pass-through). */
+/**
+ * Routes each model step to the deployment the policy prefers among the healthy ones, and keeps the
+ * step alive through failures: failover before the first token, continuation after it, retries with
+ * jittered backoff, circuit breakers shared through the health store.
+ */
 export class Router implements ModelRouter {
   private readonly deployments: Deployment[];
+  private readonly ids: string[];
   private readonly logger: Logger;
-  private readonly timeouts: AttemptTimeouts;
-  private readonly requests = new Map<string, number>();
-  private readonly spent = new Map<string, number>();
+  private readonly policy: RoutingPolicy;
+  private readonly health: HealthStore;
+  private readonly settings: RouterSettings;
+  private readonly breaker: BreakerSettings;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private expectedOutputTokens: number;
 
   constructor(options: RouterOptions) {
     if (options.deployments.length === 0) throw new Error('the router needs at least one deployment');
     this.deployments = options.deployments;
+    this.ids = options.deployments.map((deployment) => deployment.id);
     this.logger = options.logger;
-    this.timeouts = { ...defaultTimeouts, ...options.timeouts };
+    this.policy = options.policy ?? { name: 'balanced', weights: { ...namedPolicies.balanced } };
+    this.health = options.health ?? new MemoryHealthStore();
+    this.settings = { ...defaultRouterSettings, ...options.settings };
+    this.breaker = { ...defaultBreakerSettings, ...options.breaker };
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.expectedOutputTokens = this.settings.expectedOutputTokens;
   }
 
   async *stream(request: RoutedRequest): AsyncIterable<RouterEvent> {
     const promptTokens = estimatePromptTokens(request.messages, request.tools);
-    let attemptNumber = 0;
-    for (const deployment of this.deployments) {
+    const state: RequestState = {
+      tried: new Set(),
+      excluded: new Set(),
+      failures: new Map(),
+      delivered: '',
+      primaryAttempts: 0,
+      attempts: 0,
+      lastFailure: undefined,
+    };
+    while (true) {
       if (request.signal.aborted) throw new EchoError('cancelled');
-      attemptNumber += 1;
+      const deployment = await this.choose(request, state, promptTokens);
+      if (!deployment) break;
+      if (deployment.retry) await this.backoff(deployment.value.id, state, request.signal);
+      state.attempts += 1;
       yield {
         type: 'route',
-        deploymentId: deployment.id,
-        provider: deployment.provider,
-        model: deployment.model,
-        reason: attemptNumber === 1 ? 'first configured deployment' : 'failover',
-        attempt: attemptNumber,
+        deploymentId: deployment.value.id,
+        provider: deployment.value.provider,
+        model: deployment.value.model,
+        reason: state.lastFailure
+          ? `${deployment.reason}; failover after: ${state.lastFailure}`
+          : deployment.reason,
+        attempt: state.attempts,
       };
-      const result = yield* runAttempt(
-        deployment,
-        {
-          messages: request.messages,
-          tools: request.tools,
-          signal: request.signal,
-          maxOutputTokens: request.maxOutputTokens,
-        },
-        this.timeouts,
-        promptTokens,
+      const result = yield* streamContinuation(
+        runAttempt(
+          deployment.value,
+          {
+            messages: request.messages,
+            tools: request.tools,
+            signal: request.signal,
+            ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+            ...(state.delivered ? { continueFrom: state.delivered } : {}),
+          },
+          { firstTokenMs: this.settings.firstTokenTimeoutMs, idleMs: this.settings.idleTimeoutMs },
+          promptTokens,
+        ),
+        state.delivered,
       );
-      this.requests.set(deployment.id, (this.requests.get(deployment.id) ?? 0) + 1);
-      this.spent.set(deployment.id, (this.spent.get(deployment.id) ?? 0) + result.attempt.costUsd);
+      state.delivered += result.delivered;
       yield { type: 'attempt', attempt: result.attempt };
+      await this.record(deployment.value, result);
       if (result.attempt.outcome === 'cancelled') throw new EchoError('cancelled');
       if (result.attempt.outcome === 'ok') {
         yield { type: 'finish', reason: result.finishReason ?? 'stop' };
         return;
       }
+      this.noteFailure(deployment.value, result, state);
+      // Tool calls arrive complete; once one is out, the step has its answer even if the stream broke.
+      if (result.toolCalls > 0) {
+        yield { type: 'finish', reason: 'tool-calls' };
+        return;
+      }
+    }
+    if (state.attempts === 0) throw new EchoError('unavailable', 'No language model deployment is available');
+    throw new EchoError(
+      'provider_error',
+      `Every model attempt failed (last: ${state.lastFailure ?? 'unknown'})`,
+    );
+  }
+
+  private async choose(
+    request: RoutedRequest,
+    state: RequestState,
+    promptTokens: number,
+  ): Promise<{ value: Deployment; reason: string; retry: boolean } | null> {
+    while (true) {
+      const excluded = new Set(state.excluded);
+      if (state.primaryAttempts >= this.settings.maxAttempts) {
+        for (const deployment of this.deployments) if (!isFallback(deployment)) excluded.add(deployment.id);
+      }
+      const now = this.now();
+      const selection = selectDeployment({
+        deployments: this.deployments,
+        health: await this.health.read(this.ids),
+        policy: this.policy,
+        promptTokens,
+        expectedOutputTokens: Math.min(
+          request.maxOutputTokens ?? Number.POSITIVE_INFINITY,
+          this.expectedOutputTokens,
+        ),
+        now,
+        tried: state.tried,
+        excluded,
+        explorationDraw: state.attempts === 0 ? this.random() : 1,
+        explorationShare: this.settings.explorationShare,
+        idleMs: this.settings.idleMs,
+      });
+      this.logger.debug(
+        {
+          userId: request.userId,
+          chosen: selection.deployment?.id ?? null,
+          reason: selection.reason,
+          scores: selection.scores,
+        },
+        'routing decision',
+      );
+      if (!selection.deployment) return null;
+      const chosen = selection.deployment;
+      if (selection.probe) {
+        const claim = await this.health.update(chosen.id, (record) =>
+          claimProbe(record, this.now(), this.breaker),
+        );
+        // Another request (maybe on another instance) holds the probe: look elsewhere.
+        if (!claim.applied) {
+          state.excluded.add(chosen.id);
+          continue;
+        }
+      }
+      return { value: chosen, reason: selection.reason, retry: state.tried.has(chosen.id) };
+    }
+  }
+
+  private async backoff(id: string, state: RequestState, signal: AbortSignal): Promise<void> {
+    const failures = state.failures.get(id) ?? 1;
+    const ceiling = Math.min(this.settings.backoffMaxMs, this.settings.backoffBaseMs * 2 ** (failures - 1));
+    // Jitter spreads retries of many listeners hitting the same outage.
+    const delay = ceiling * (0.5 + this.random() * 0.5);
+    if (!(await abortableDelay(delay, signal))) throw new EchoError('cancelled');
+  }
+
+  private noteFailure(deployment: Deployment, result: AttemptResult, state: RequestState): void {
+    const failures = (state.failures.get(deployment.id) ?? 0) + 1;
+    state.failures.set(deployment.id, failures);
+    state.tried.add(deployment.id);
+    if (!isFallback(deployment)) state.primaryAttempts += 1;
+    const retryable = result.failure?.retryable ?? true;
+    if (!retryable || failures >= this.settings.attemptsPerDeployment || isFallback(deployment)) {
+      state.excluded.add(deployment.id);
+    }
+    state.lastFailure = `${deployment.id}: ${result.failure?.message ?? 'failed'}`;
+    this.logger.warn(
+      {
+        deploymentId: deployment.id,
+        error: result.failure?.message,
+        status: result.failure?.status,
+        retryable,
+      },
+      'model attempt failed',
+    );
+  }
+
+  private async record(deployment: Deployment, result: AttemptResult): Promise<void> {
+    const { attempt } = result;
+    const report: AttemptReport =
+      attempt.outcome === 'ok'
+        ? {
+            outcome: 'ok',
+            ttftMs: attempt.ttftMs,
+            outputTokensPerSecond: result.outputTokensPerSecond,
+            costUsd: attempt.costUsd,
+          }
+        : attempt.outcome === 'error'
+          ? {
+              outcome: 'error',
+              failure: result.failure ?? { message: 'failed', retryable: true },
+              costUsd: attempt.costUsd,
+            }
+          : { outcome: 'cancelled', costUsd: attempt.costUsd };
+    if (attempt.outcome === 'ok' && attempt.outputTokens > 0) {
+      this.expectedOutputTokens +=
+        this.breaker.ewmaAlpha * (attempt.outputTokens - this.expectedOutputTokens);
+    }
+    try {
+      await this.health.update(deployment.id, (record) =>
+        recordAttempt(record, report, this.now(), this.breaker),
+      );
+    } catch (error) {
+      // Shared health is advisory: a Redis hiccup must not fail the listener's turn.
       this.logger.warn(
-        { deploymentId: deployment.id, error: result.failure?.message },
-        'model attempt failed',
+        { deploymentId: deployment.id, error: String(error) },
+        'could not record deployment health',
       );
     }
-    throw new EchoError('provider_error');
   }
 
   status(): DeploymentStatus[] {
-    return this.deployments.map((deployment) => ({
-      id: deployment.id,
-      provider: deployment.provider,
-      model: deployment.model,
-      circuit: 'closed',
-      ttftMsEwma: null,
-      outputTokensPerSecondEwma: null,
-      errorRate: 0,
-      requests: this.requests.get(deployment.id) ?? 0,
-      costUsd: this.spent.get(deployment.id) ?? 0,
-      cooldownUntil: null,
-    }));
+    const now = this.now();
+    return this.deployments.map((deployment) => {
+      const record = this.health.cached(deployment.id) ?? emptyHealthRecord();
+      const circuit = circuitState(record, now);
+      return {
+        id: deployment.id,
+        provider: deployment.provider,
+        model: deployment.model,
+        circuit,
+        ttftMsEwma: record.ttftMsEwma === null ? null : Math.round(record.ttftMsEwma),
+        outputTokensPerSecondEwma:
+          record.outputTokensPerSecondEwma === null
+            ? null
+            : Math.round(record.outputTokensPerSecondEwma * 10) / 10,
+        errorRate: errorRate(record, now, this.breaker.windowMs).rate,
+        requests: record.requests,
+        costUsd: record.costUsd,
+        cooldownUntil:
+          circuit === 'open' && record.cooldownUntil ? new Date(record.cooldownUntil).toISOString() : null,
+      };
+    });
+  }
+
+  /** Stops using shared resources (the Redis connection of a shared health store). */
+  async close(): Promise<void> {
+    await this.health.close();
   }
 }

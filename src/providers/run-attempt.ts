@@ -1,7 +1,7 @@
 import type { Attempt } from '../protocol/index.js';
 import type { FinishReason, ModelRequest, ProviderFailure, RouterEvent, StreamPart } from './contract.js';
-import { costUsd } from './cost.js';
 import type { Deployment } from './deployment.js';
+import { costUsd } from './pricing.js';
 import { estimateTokens } from './token-estimate.js';
 
 export interface AttemptTimeouts {

@@ -55,7 +55,8 @@ export class OfflineModel implements LanguageModel {
       return;
     }
 
-    const text = last?.role === 'tool' ? this.replyToToolResult(request.messages, last) : composeGreeting();
+    const reply = last?.role === 'tool' ? this.replyToToolResult(request.messages, last) : composeGreeting();
+    const text = continueAfter(reply, request.continueFrom);
     for (const [index, piece] of splitIntoPieces(text).entries()) {
       if (index > 0 && !(await abortableDelay(this.chunkDelayMs, request.signal))) return;
       if (request.signal.aborted) return;
@@ -80,6 +81,15 @@ export class OfflineModel implements LanguageModel {
     if (!parsed.success) return composeApology();
     return composeRecommendationReply(parsed.data.tracks, findIntent(messages, result.toolCallId));
   }
+}
+
+/**
+ * As the last resort after a broken stream, the offline reply cannot pick up another model's sentence;
+ * it starts a fresh paragraph instead (the router drops any part of it the listener already has).
+ */
+function continueAfter(reply: string, continueFrom: string | undefined): string {
+  if (!continueFrom || reply.startsWith(continueFrom)) return reply;
+  return `${continueFrom.endsWith('\n') ? '' : '\n\n'}${reply}`;
 }
 
 function parseJson(text: string): unknown {

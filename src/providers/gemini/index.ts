@@ -1,0 +1,13 @@
+import { type ProviderDefinition, requireKey } from '../provider-definition.js';
+import { GeminiModel as Model } from './gemini-model.js';
+
+export { convertToGeminiMessages, convertToGeminiTools } from './convert-to-gemini-messages.js';
+export { GeminiModel, type GeminiModelSettings } from './gemini-model.js';
+export { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
+
+export const geminiProvider: ProviderDefinition = {
+  name: 'gemini',
+  defaultApiKeyEnv: 'GEMINI_API_KEY',
+  create: (settings, context) =>
+    new Model({ model: settings.model, apiKey: requireKey(settings, context), baseURL: settings.baseURL }),
+};

@@ -1,0 +1,107 @@
+import OpenAI from 'openai';
+import type { LanguageModel, ModelRequest, ProviderFailure, StreamPart } from '../contract.js';
+import { failureFromError, malformedChunk } from '../provider-failure.js';
+import { isToolCall, ToolCallAssembler } from '../tool-call-assembler.js';
+import { convertToOpenAIMessages, convertToOpenAITools } from './convert-to-openai-messages.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { type OpenAIChunk, openAIChunkSchema } from './openai-api.js';
+
+export interface OpenAIModelSettings {
+  model: string;
+  apiKey: string;
+  baseURL?: string;
+  /** Registry name reported in events ('openai', or 'openai-compatible' for other vendors). */
+  provider?: string;
+}
+
+/** Chat Completions streaming through the official SDK; also serves every OpenAI-compatible server. */
+export class OpenAIModel implements LanguageModel {
+  readonly provider: string;
+  readonly model: string;
+  private readonly client: OpenAI;
+
+  constructor(settings: OpenAIModelSettings) {
+    this.provider = settings.provider ?? 'openai';
+    this.model = settings.model;
+    // Retries and timeouts belong to the router, which can fail over instead of waiting.
+    this.client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0 });
+  }
+
+  async *stream(request: ModelRequest): AsyncIterable<StreamPart> {
+    let chunks: AsyncIterable<unknown>;
+    try {
+      chunks = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: convertToOpenAIMessages(request.messages, request.continueFrom),
+          ...(request.tools.length > 0 ? { tools: convertToOpenAITools(request.tools) } : {}),
+          ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal: request.signal },
+      );
+    } catch (error) {
+      if (!request.signal.aborted) yield { type: 'error', error: failureFromError(error) };
+      return;
+    }
+    yield* this.readChunks(chunks, request.signal);
+  }
+
+  private async *readChunks(chunks: AsyncIterable<unknown>, signal: AbortSignal): AsyncIterable<StreamPart> {
+    const toolCalls = new ToolCallAssembler();
+    let finishReason: string | undefined;
+    let usage: OpenAIChunk['usage'];
+    try {
+      for await (const raw of chunks) {
+        const parsed = openAIChunkSchema.safeParse(raw);
+        if (!parsed.success) {
+          yield { type: 'error', error: malformedChunk('openai', parsed.error.message) };
+          return;
+        }
+        const chunk = parsed.data;
+        if (chunk.error) {
+          yield {
+            type: 'error',
+            error: { message: chunk.error.message ?? 'error in stream', retryable: true },
+          };
+          return;
+        }
+        if (chunk.usage) usage = chunk.usage;
+        for (const choice of chunk.choices) {
+          if (choice.delta?.content) yield { type: 'text-delta', text: choice.delta.content };
+          for (const [position, delta] of (choice.delta?.tool_calls ?? []).entries()) {
+            toolCalls.append(delta.index ?? position, {
+              id: delta.id,
+              name: delta.function?.name,
+              argumentText: delta.function?.arguments,
+            });
+          }
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) yield { type: 'error', error: failureFromError(error) };
+      return;
+    }
+    yield* finishParts(toolCalls, finishReason, usage);
+  }
+}
+
+function* finishParts(
+  toolCalls: ToolCallAssembler,
+  finishReason: string | undefined,
+  usage: OpenAIChunk['usage'],
+): Iterable<StreamPart> {
+  if (finishReason === undefined) {
+    const failure: ProviderFailure = { message: 'stream ended before a finish_reason', retryable: true };
+    yield { type: 'error', error: failure };
+    return;
+  }
+  for (const call of toolCalls.completeAll()) {
+    yield isToolCall(call) ? { type: 'tool-call', call } : { type: 'error', error: call };
+  }
+  if (usage) yield { type: 'usage', inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+  yield { type: 'finish', reason: mapOpenAIFinishReason(finishReason) };
+}
