@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/echotune-server.js';
+
+const UPBEAT = 'something upbeat for my run';
+
+describe('limits and lifecycle', () => {
+  let server: TestServer | null = null;
+  afterEach(async () => {
+    await server?.stop();
+    server = null;
+  });
+
+  const connectedSession = async (env: Record<string, string>) => {
+    server = await startTestServer(env);
+    const { token } = await server.guest();
+    const client = await server.connect(token);
+    const { session } = await client.ok('session:create', {});
+    return { client, session, token };
+  };
+
+  it('rate-limits chat messages per listener', async () => {
+    const { client, session } = await connectedSession({ RATE_LIMIT_MESSAGES_PER_MINUTE: '2' });
+    const send = (id: string) =>
+      client.request('message:send', { sessionId: session.id, clientMsgId: id, text: 'jazz' });
+    expect((await send('a')).ok).toBe(true);
+    expect((await send('b')).ok).toBe(true);
+    const third = await send('c');
+    expect(third).toMatchObject({ ok: false, error: { code: 'rate_limited', retryable: true } });
+  });
+
+  it('queues a message sent during a turn, and refuses with busy beyond the queue depth', async () => {
+    const { client, session } = await connectedSession({ TURN_QUEUE_DEPTH: '1' });
+    const send = (id: string) =>
+      client.request('message:send', { sessionId: session.id, clientMsgId: id, text: UPBEAT });
+    const results = [await send('q1'), await send('q2'), await send('q3')];
+    expect(results.map((result) => result.ok)).toEqual([true, true, false]);
+    expect(results[2]).toMatchObject({ ok: false, error: { code: 'busy', retryable: true } });
+    await client.waitFor('turn:done', (done) => done.message.seq === 4);
+    const dones = client.of('turn:done');
+    expect(dones).toHaveLength(2);
+    expect(dones[0]!.totalMs).toBeGreaterThan(0);
+    const joined = await client.ok('session:join', { sessionId: session.id, afterSeq: 0 });
+    expect(joined.messages.map((message) => message.role)).toEqual([
+      'user',
+      'user',
+      'assistant',
+      'assistant',
+    ]);
+  });
+
+  it('refuses messages once the daily budget is spent, before storing them', async () => {
+    const { client, session } = await connectedSession({ BUDGET_USD_PER_DAY: '0' });
+    const response = await client.request('message:send', {
+      sessionId: session.id,
+      clientMsgId: 'b',
+      text: 'rock',
+    });
+    expect(response).toMatchObject({ ok: false, error: { code: 'budget_exceeded', retryable: false } });
+    const joined = await client.ok('session:join', { sessionId: session.id });
+    expect(joined.messages).toEqual([]);
+  });
+
+  it('stops the upstream turn when the last listener leaves, keeping the partial answer', async () => {
+    const { client, session, token } = await connectedSession({ DISCONNECT_GRACE_MS: '0' });
+    await client.ok('message:send', { sessionId: session.id, clientMsgId: 'd', text: UPBEAT });
+    await client.waitFor('turn:delta');
+    client.socket.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const again = await server!.connect((await server!.guest()).token);
+    // A different listener may not look; the owner's token is needed to read the result.
+    expect((await again.request('session:join', { sessionId: session.id })).ok).toBe(false);
+    const response = await fetch(`${server!.url}/api/v1/sessions/${session.id}/messages`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const page = (await response.json()) as {
+      items: Array<{ role: string; meta: { finishReason: string } | null }>;
+    };
+    const assistant = page.items.find((message) => message.role === 'assistant');
+    expect(assistant?.meta?.finishReason).toBe('cancelled');
+  });
+
+  it('refuses REST bodies over the size limit with payload_too_large', async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/api/v1/auth/guest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'x'.repeat(70_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+});
