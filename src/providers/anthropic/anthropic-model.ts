@@ -87,6 +87,8 @@ export class AnthropicModel implements LanguageModel {
       if (!request.signal.aborted) yield { type: 'error', error: failureFromError(error) };
       return;
     }
+    // The SDK may end the iteration quietly when the request is aborted: nothing more to say.
+    if (request.signal.aborted) return;
     if (state.stopReason === undefined) {
       yield { type: 'error', error: { message: 'stream ended before message_delta', retryable: true } };
       return;

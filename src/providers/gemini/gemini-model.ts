@@ -72,6 +72,8 @@ export class GeminiModel implements LanguageModel {
       if (!request.signal.aborted) yield { type: 'error', error: failureFromError(error) };
       return;
     }
+    // The SDK may end the iteration quietly when the request is aborted: nothing more to say.
+    if (request.signal.aborted) return;
     if (state.finishReason === undefined) {
       yield { type: 'error', error: { message: 'stream ended before a finishReason', retryable: true } };
       return;

@@ -85,6 +85,8 @@ export class OpenAIModel implements LanguageModel {
       if (!signal.aborted) yield { type: 'error', error: failureFromError(error) };
       return;
     }
+    // The SDK ends the iteration quietly when the request is aborted: nothing more to say.
+    if (signal.aborted) return;
     yield* finishParts(toolCalls, finishReason, usage);
   }
 }
