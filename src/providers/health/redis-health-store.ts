@@ -10,7 +10,7 @@ export interface RedisHealthStoreOptions {
   ttlSeconds?: number;
 }
 
-const maximumUpdateTries = 10;
+const maximumUpdateTries = 50;
 
 /**
  * Health shared by every instance: one JSON value per deployment, changed with optimistic
@@ -75,6 +75,8 @@ export class RedisHealthStore implements HealthStore {
         this.cache.set(id, next);
         return { applied: true, record: next };
       }
+      // Lost the race to another instance: a short random pause keeps two losers from colliding again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
     }
     throw new Error(`health record ${id} kept changing under concurrent updates`);
   }

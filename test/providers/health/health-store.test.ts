@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  defaultBreakerSettings,
+  type HealthStore,
+  MemoryHealthStore,
+  RedisHealthStore,
+  recordAttempt,
+} from '../../../src/providers/health/index.js';
+import { freePort, missing } from '../../support/environment.js';
+
+const redisBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
+
+interface Harness {
+  name: string;
+  /** Two stores that must see the same state (two instances sharing health). */
+  create(): Promise<[HealthStore, HealthStore]>;
+  skip?: string;
+}
+
+let redisProcess: ChildProcess | undefined;
+let redisPort = 0;
+
+async function startRedis(): Promise<void> {
+  redisPort = await freePort();
+  redisProcess = spawn(
+    redisBinary ?? 'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const probe = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
+  for (let tries = 0; tries < 100; tries += 1) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  probe.disconnect();
+}
+
+const harnesses: Harness[] = [
+  {
+    name: 'memory',
+    create: async () => {
+      const store = new MemoryHealthStore();
+      return [store, store];
+    },
+  },
+  {
+    name: 'redis',
+    skip: redisBinary ? undefined : 'redis-server is not installed',
+    create: async () => {
+      const prefix = `test:${Math.random().toString(36).slice(2)}:`;
+      const connect = () => new Redis({ port: redisPort, host: '127.0.0.1' });
+      return [
+        new RedisHealthStore({ redis: connect(), prefix }),
+        new RedisHealthStore({ redis: connect(), prefix }),
+      ];
+    },
+  },
+];
+
+beforeAll(async () => {
+  if (redisBinary) await startRedis();
+});
+afterAll(() => {
+  redisProcess?.kill();
+});
+
+const failure = {
+  outcome: 'error',
+  failure: { message: 'HTTP 500', retryable: true, status: 500 },
+  costUsd: 0,
+} as const;
+
+/** One contract, every health store. */
+describe.each(harnesses)('$name health store', (harness) => {
+  const skipped = harness.skip !== undefined && missing(`${harness.name} health store`, harness.skip);
+
+  it.skipIf(skipped)('gives an empty record for an unknown deployment', async () => {
+    const [store] = await harness.create();
+    const records = await store.read(['never-seen']);
+    expect(records.get('never-seen')).toMatchObject({ requests: 0, cooldownUntil: null, ttftMsEwma: null });
+    await store.close();
+  });
+
+  it.skipIf(skipped)('shares circuit state between two instances', async () => {
+    const [first, second] = await harness.create();
+    const now = Date.now();
+    for (let count = 0; count < 3; count += 1) {
+      await first.update('shared', (record) => recordAttempt(record, failure, now, defaultBreakerSettings));
+    }
+    const seen = (await second.read(['shared'])).get('shared');
+    expect(seen?.consecutiveFailures).toBe(3);
+    expect(seen?.cooldownUntil).toBe(now + defaultBreakerSettings.baseCooldownMs);
+    expect(second.cached('shared')?.consecutiveFailures).toBe(3);
+    await first.close();
+    if (second !== first) await second.close();
+  });
+
+  it.skipIf(skipped)('loses no update when instances record at the same time', async () => {
+    const [first, second] = await harness.create();
+    const now = Date.now();
+    const success = { outcome: 'ok', ttftMs: 100, outputTokensPerSecond: 50, costUsd: 0.5 } as const;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        (index % 2 ? first : second).update('busy', (record) =>
+          recordAttempt(record, success, now, defaultBreakerSettings),
+        ),
+      ),
+    );
+    const record = (await first.read(['busy'])).get('busy');
+    expect(record?.requests).toBe(20);
+    expect(record?.costUsd).toBeCloseTo(10);
+    await first.close();
+    if (second !== first) await second.close();
+  });
+
+  it.skipIf(skipped)('applies no change when the change function declines', async () => {
+    const [store] = await harness.create();
+    const result = await store.update('declined', () => null);
+    expect(result.applied).toBe(false);
+    await store.close();
+  });
+});
