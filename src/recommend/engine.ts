@@ -14,7 +14,7 @@ import { explain } from './reasons.js';
 import type { RecommendContext, Recommender, RecommendResult } from './recommender.js';
 import { createResolver } from './resolver.js';
 import { ScanScratch, scan } from './scan.js';
-import { rowDistance } from './similarity.js';
+import { profileDistance, rowDistance } from './similarity.js';
 import { defaultWeights, type Weights } from './weights.js';
 
 export interface RecommenderOptions {
@@ -39,6 +39,8 @@ export interface Engine extends Recommender {
 
 const artistCap = 2;
 const requestedArtistCap = 5;
+/** Candidates kept from the scan for the nearest-seed re-rank and diversity. */
+const poolMinimum = 400;
 
 export function createRecommender(options: RecommenderOptions): Engine {
   const weights: Weights = { ...defaultWeights, ...options.weights };
@@ -104,12 +106,17 @@ export function rank(
   limit: number,
   scratch: ScanScratch,
 ): Candidate[] {
-  const pool = scan(index, plan, scratch, Math.max(limit * 8, 160));
+  const pool = scan(index, plan, scratch, Math.max(limit * 8, poolMinimum));
   if (plan.seedRows.length > 1 && weights.nearestSeed > 0) {
     // Seeds can sit in different corners; the centroid alone would favour the empty middle.
     for (const candidate of pool) {
       let nearest = Number.POSITIVE_INFINITY;
-      for (const seed of plan.seedRows) nearest = Math.min(nearest, rowDistance(index, seed, candidate.row));
+      for (const seed of plan.seedRows) {
+        const distance =
+          rowDistance(index, seed, candidate.row) +
+          weights.nearestSeedProfile * profileDistance(index, seed, candidate.row);
+        nearest = Math.min(nearest, distance);
+      }
       candidate.score -= weights.nearestSeed * nearest;
     }
     pool.sort((left, right) => right.score - left.score);

@@ -5,7 +5,30 @@ import { normalizeText } from './text.js';
 /** The columns of the feature matrix: every tunable attribute, in this order. */
 export const indexedAttributes = Object.keys(tunableAttributes) as TunableAttribute[];
 export const attributeColumn = new Map(indexedAttributes.map((name, column) => [name, column]));
-const columnCount = indexedAttributes.length;
+/** Release year (unknown years take the catalog mean). */
+export const yearColumn = indexedAttributes.length;
+/**
+ * The artist's profile: the mean of these attributes (and year) over all of the row's first artist's
+ * tracks. Which scene a track belongs to is mostly a property of its artist, and an average over
+ * their tracks is steadier than one track's features.
+ */
+export const artistProfileAttributes = [
+  'danceability',
+  'energy',
+  'valence',
+  'tempo',
+  'acousticness',
+  'instrumentalness',
+  'speechiness',
+  'liveness',
+  'loudness',
+  'popularity',
+] as const satisfies readonly TunableAttribute[];
+export const artistProfileColumns = Int32Array.from(
+  { length: artistProfileAttributes.length + 1 },
+  (_, at) => yearColumn + 1 + at,
+);
+const columnCount = yearColumn + 1 + artistProfileAttributes.length + 1;
 
 /**
  * The catalog laid out for scanning: one row-major Float32Array of z-scores (every tunable attribute),
@@ -24,7 +47,7 @@ export interface FeatureIndex {
   readonly years: Float32Array;
   /** 1 explicit, 0 clean, -1 unknown. */
   readonly explicit: Int8Array;
-  /** Album key per row (album + first artist); rows of one album share a number. */
+  /** Album key per row (title + release date); rows of one album share a number. */
   readonly albums: Int32Array;
   /** Every artist of the row, as artist numbers (artistNames[number]). */
   readonly rowArtists: readonly Int32Array[];
@@ -40,13 +63,19 @@ export interface FeatureIndex {
 export function buildFeatureIndex(tracks: readonly CatalogTrack[]): FeatureIndex {
   const size = tracks.length;
   const standardized = new Float32Array(size * columnCount);
+  const years = Float32Array.from(tracks, (track) => releaseYear(track.releaseDate));
+  const knownYears = years.filter((year) => !Number.isNaN(year));
+  const meanYear =
+    knownYears.length > 0 ? knownYears.reduce((sum, year) => sum + year, 0) / knownYears.length : 2000;
   tracks.forEach((track, row) => {
-    for (let column = 0; column < columnCount; column++) {
+    for (let column = 0; column < indexedAttributes.length; column++) {
       standardized[row * columnCount + column] = rawValue(track, indexedAttributes[column]!);
     }
+    standardized[row * columnCount + yearColumn] = Number.isNaN(years[row]!) ? meanYear : years[row]!;
   });
-  const { means, deviations } = standardize(standardized, size);
   const artists = indexArtists(tracks);
+  fillArtistProfiles(standardized, artists.rowArtists, artists.artistRows);
+  const { means, deviations } = standardize(standardized, size);
   const albums = indexAlbums(tracks);
   return {
     tracks,
@@ -55,7 +84,7 @@ export function buildFeatureIndex(tracks: readonly CatalogTrack[]): FeatureIndex
     standardized,
     means,
     deviations,
-    years: Float32Array.from(tracks, (track) => releaseYear(track.releaseDate)),
+    years,
     explicit: Int8Array.from(tracks, (track) => (track.explicit === null ? -1 : track.explicit ? 1 : 0)),
     albums: albums.albums,
     albumRows: albums.albumRows,
@@ -162,7 +191,8 @@ function indexAlbums(tracks: readonly CatalogTrack[]): {
 } {
   const numbers = new Map<string, number>();
   const albums = Int32Array.from(tracks, (track) => {
-    const key = `${normalizeText(track.album)}\u0000${normalizeText(track.artists[0] ?? '')}`;
+    // Keyed by title and release date, not artist: a compilation joins the artists it gathers.
+    const key = `${normalizeText(track.album)}\u0000${track.releaseDate ?? normalizeText(track.artists[0] ?? '')}`;
     let number = numbers.get(key);
     if (number === undefined) {
       number = numbers.size;
@@ -177,4 +207,30 @@ function indexAlbums(tracks: readonly CatalogTrack[]): {
     else lists.set(album, [row]);
   });
   return { albums, albumRows: new Map([...lists].map(([album, rows]) => [album, Int32Array.from(rows)])) };
+}
+
+/** Writes each row's first-artist profile (mean of raw values over the artist's rows) into its columns. */
+function fillArtistProfiles(
+  matrix: Float32Array,
+  rowArtists: readonly Int32Array[],
+  artistRows: readonly Int32Array[],
+): void {
+  const sourceColumns = [...artistProfileAttributes.map((name) => attributeColumn.get(name)!), yearColumn];
+  const sums = new Float64Array(sourceColumns.length);
+  const profiles = artistRows.map((rows) => {
+    sums.fill(0);
+    for (const row of rows) {
+      sourceColumns.forEach((column, at) => {
+        sums[at]! += matrix[row * columnCount + column]!;
+      });
+    }
+    return Float64Array.from(sums, (sum) => sum / Math.max(1, rows.length));
+  });
+  rowArtists.forEach((artists, row) => {
+    const first = artists[0];
+    sourceColumns.forEach((column, at) => {
+      const value = first === undefined ? matrix[row * columnCount + column]! : profiles[first]![at]!;
+      matrix[row * columnCount + artistProfileColumns[at]!] = value;
+    });
+  });
 }

@@ -10,5 +10,6 @@ export {
   recommendQuerySchema,
   tunableAttributes,
 } from './query.js';
+export { sample, seededRandom } from './random.js';
 export type * from './recommender.js';
 export { defaultWeights, type Weights } from './weights.js';

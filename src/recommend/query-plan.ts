@@ -1,4 +1,12 @@
-import { attributeColumn, type FeatureIndex, indexedAttributes, toStandard } from './feature-index.js';
+import { albumMates } from './artist-graph.js';
+import {
+  artistProfileColumns,
+  attributeColumn,
+  type FeatureIndex,
+  indexedAttributes,
+  toStandard,
+  yearColumn,
+} from './feature-index.js';
 import type { ListenerSignals } from './listener-signals.js';
 import { lookupActivity, lookupMood } from './mood-table.js';
 import type { RecommendQuery, TunableAttribute } from './query.js';
@@ -8,7 +16,7 @@ import type { Weights } from './weights.js';
 
 /** One closeness term: the weight and the point (z per column, NaN where the source says nothing). */
 export interface TargetSource {
-  kind: 'target' | 'mood' | 'activity' | 'seeds' | 'taste' | 'dislike';
+  kind: 'target' | 'mood' | 'activity' | 'seeds' | 'seed-profile' | 'taste' | 'taste-profile' | 'dislike';
   /** Words for reasons: the mood's phrase, or empty. */
   label: string;
   weight: number;
@@ -75,9 +83,9 @@ export function buildPlan(inputs: PlanInputs): QueryPlan {
   plan.linear[attributeColumn.get('popularity')!]! -= weights.popularity;
   for (const source of plan.sources) foldSource(plan, source);
   plan.activeColumns = Int32Array.from(
-    indexedAttributes
-      .map((_, column) => column)
-      .filter((column) => plan.quadratic[column] !== 0 || plan.linear[column] !== 0),
+    Array.from({ length: index.columns }, (_, column) => column).filter(
+      (column) => plan.quadratic[column] !== 0 || plan.linear[column] !== 0,
+    ),
   );
   return plan;
 }
@@ -186,17 +194,41 @@ function addSeeds(plan: QueryPlan, inputs: PlanInputs): void {
     ...artistRows.map(() => 1 / Math.max(1, artistRows.length)),
   ];
   const point = centroid(index, rows, rowWeights);
-  if (point)
+  if (point) {
     plan.sources.push({ kind: 'seeds', label: '', weight: weights.seeds, point: similarityOnly(point) });
+    plan.sources.push({
+      kind: 'seed-profile',
+      label: '',
+      weight: weights.artistProfile,
+      point: profileOnly(point),
+    });
+  }
   for (const artist of new Set([...plan.seedArtists, ...plan.requestedArtists])) {
     const bonus = plan.requestedArtists.has(artist) ? weights.artist * 1.5 : weights.artist;
     for (const row of index.artistRows[artist]!) addBonus(plan, row, bonus);
   }
+  addAlbumMates(plan, index, weights);
   for (const album of plan.seedAlbums) {
     for (const row of index.albumRows.get(album) ?? []) addBonus(plan, row, weights.album);
   }
   addSeedYears(plan, index, weights);
   if (plan.seedRows.length > 0) plan.related = inputs.related(plan.seedRows);
+}
+
+/** Artists who share albums with the seeds' artists, and are not seed artists themselves. */
+function addAlbumMates(plan: QueryPlan, index: FeatureIndex, weights: Weights): void {
+  if (weights.albumMates === 0 || plan.seedArtists.size === 0) return;
+  const graph = albumMates(index);
+  const mates = new Map<number, number>();
+  for (const artist of plan.seedArtists) {
+    for (const [mate, shared] of graph.get(artist) ?? []) {
+      if (!plan.seedArtists.has(mate)) mates.set(mate, (mates.get(mate) ?? 0) + shared);
+    }
+  }
+  for (const [mate, shared] of mates) {
+    const bonus = weights.albumMates * Math.min(1, shared / 2);
+    for (const row of index.artistRows[mate]!) addBonus(plan, row, bonus);
+  }
 }
 
 function addSeedYears(plan: QueryPlan, index: FeatureIndex, weights: Weights): void {
@@ -236,8 +268,10 @@ function addListener(plan: QueryPlan, inputs: PlanInputs): void {
     ...listener.playedRows.map((_, at) => 1 / (1 + at * 0.02)),
   ];
   const taste = centroid(index, liked, likedWeights);
-  if (taste)
+  if (taste) {
     plan.sources.push({ kind: 'taste', label: '', weight: weights.taste, point: similarityOnly(taste) });
+    plan.sources.push({ kind: 'taste-profile', label: '', weight: weights.taste, point: profileOnly(taste) });
+  }
   const pushedAway = [...listener.dislikedRows, ...listener.skippedRows];
   const avoided = centroid(index, pushedAway, [
     ...listener.dislikedRows.map(() => 1),
@@ -287,6 +321,13 @@ function addBonus(plan: QueryPlan, row: number, value: number): void {
 function similarityOnly(point: Float64Array): Float64Array {
   const kept = new Float64Array(point.length).fill(Number.NaN);
   for (const column of similarityColumns) kept[column] = point[column]!;
+  return kept;
+}
+
+/** Keeps only the artist-profile and year columns of a centroid. */
+function profileOnly(point: Float64Array): Float64Array {
+  const kept = new Float64Array(point.length).fill(Number.NaN);
+  for (const column of [yearColumn, ...artistProfileColumns]) kept[column] = point[column]!;
   return kept;
 }
 

@@ -1,4 +1,4 @@
-import { attributeColumn, type FeatureIndex } from './feature-index.js';
+import { artistProfileColumns, attributeColumn, type FeatureIndex, yearColumn } from './feature-index.js';
 import type { TunableAttribute } from './query.js';
 
 /**
@@ -25,6 +25,8 @@ export const similarityColumns = Int32Array.from(
 export const similarityWeights = Float64Array.from(
   Object.values(similarityWeightByAttribute).map((weight) => weight ?? 0),
 );
+/** Columns that describe the artist and era rather than the sound (see feature-index.ts). */
+export const profileColumns = Int32Array.from([yearColumn, ...artistProfileColumns]);
 const similarityTotal = similarityWeights.reduce((sum, weight) => sum + weight, 0);
 
 /** Weighted mean squared z-distance between two rows over the similarity columns. */
@@ -76,4 +78,17 @@ export function centroid(
   if (total <= 0) return null;
   for (let column = 0; column < index.columns; column++) point[column]! /= total;
   return point;
+}
+
+/** Mean squared z-distance between two rows' artist profiles (and years). */
+export function profileDistance(index: FeatureIndex, left: number, right: number): number {
+  const data = index.standardized;
+  const leftBase = left * index.columns;
+  const rightBase = right * index.columns;
+  let sum = 0;
+  for (const column of profileColumns) {
+    const difference = data[leftBase + column]! - data[rightBase + column]!;
+    sum += difference * difference;
+  }
+  return sum / profileColumns.length;
 }

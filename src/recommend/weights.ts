@@ -9,12 +9,18 @@ export interface Weights {
   mood: number;
   /** Closeness to the centroid of the seed tracks (and seed artists' tracks). */
   seeds: number;
+  /** Closeness of the track's artist profile (mean features, popularity, year) and year to the seeds'. */
+  artistProfile: number;
   /** Closeness to the nearest single seed track (re-rank of the candidate pool). */
   nearestSeed: number;
   /** Track carries a requested genre (or a seed track's genre). */
   genre: number;
+  /** In the nearest-seed distance, how much the artist profile counts against the sound. */
+  nearestSeedProfile: number;
   /** Track shares an artist with the seeds. */
   artist: number;
+  /** Track is by an artist who shares albums (compilations, features) with a seed's artist. */
+  albumMates: number;
   /** Track is on a seed track's album. */
   album: number;
   /** Release year near the seeds' years (per decade of distance). */
@@ -35,12 +41,15 @@ export const defaultWeights: Weights = {
   targets: 2,
   mood: 1.5,
   seeds: 1,
+  artistProfile: 1,
   nearestSeed: 0.6,
+  nearestSeedProfile: 3,
   genre: 1,
-  artist: 0.8,
-  album: 0.5,
-  year: 0.35,
-  taste: 0.8,
+  artist: 1.5,
+  album: 1.5,
+  albumMates: 0.7,
+  year: 0.7,
+  taste: 1.2,
   dislike: 0.6,
   cooccurrence: 1,
   popularity: 0.08,
