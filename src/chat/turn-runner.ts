@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EchoError, toEchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { AssistantMeta, Attempt, Message } from '../protocol/index.js';
+import type { AssistantMeta, Attempt, CatalogTrack, Message, RecommendedTrack } from '../protocol/index.js';
 import type { ChatMessage, ModelRouter, ToolCall } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
 import type { Store } from '../store/index.js';
@@ -13,7 +13,11 @@ import {
   recommendTracksTool,
   toolResultContent,
 } from './recommend-tracks-tool.js';
+import { findTrackMentions } from './track-mentions.js';
 import type { TurnSink } from './turn-sink.js';
+
+/** Resolver confidence above which a song named in the reply is shown as a card. */
+const MENTION_CONFIDENCE = 0.75;
 
 export interface TurnSettings {
   coalesceMs: number;
@@ -47,6 +51,8 @@ interface TurnRecord {
   ttftMs: number | null;
   attempts: Attempt[];
   recommendationIds: string[];
+  /** Tracks already shown in this session (never recommended twice). */
+  seenTrackIds: Set<string>;
   invalidToolCalls: number;
   finishReason: string;
 }
@@ -65,6 +71,7 @@ export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise
     ttftMs: null,
     attempts: [],
     recommendationIds: [],
+    seenTrackIds: new Set(),
     invalidToolCalls: 0,
     finishReason: 'stop',
   };
@@ -84,6 +91,7 @@ export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise
       coalescer.push(text);
     });
     coalescer.flush();
+    await showMentionedTracks(deps, input, record);
     const message = await storeAssistantMessage(deps.store, input, record, elapsed());
     deps.sink.emit(input.sessionId, 'turn:done', doneEvent(input, message));
   } catch (caught) {
@@ -102,13 +110,13 @@ async function converse(
 ): Promise<void> {
   const history = await deps.store.recentMessages(input.sessionId, CONTEXT_MESSAGES);
   const messages = buildContext(history);
-  const excludeIds = new Set(await deps.store.listRecommendedTrackIds(input.sessionId));
+  for (const id of await deps.store.listRecommendedTrackIds(input.sessionId)) record.seenTrackIds.add(id);
   for (let step = 0; step < deps.settings.maxSteps; step += 1) {
     const stepTextStart = record.text.length;
     const calls = await streamStep(deps, input, record, messages, onText);
     if (calls.length === 0 || step === deps.settings.maxSteps - 1) return;
     messages.push({ role: 'assistant', content: record.text.slice(stepTextStart), toolCalls: calls });
-    for (const call of calls) messages.push(await executeToolCall(deps, input, record, call, excludeIds));
+    for (const call of calls) messages.push(await executeToolCall(deps, input, record, call));
   }
 }
 
@@ -195,7 +203,6 @@ async function executeToolCall(
   input: TurnInput,
   record: TurnRecord,
   call: ToolCall,
-  excludeIds: Set<string>,
 ): Promise<ChatMessage> {
   const reply = (content: string, isError = false): ChatMessage => ({
     role: 'tool',
@@ -221,26 +228,73 @@ async function executeToolCall(
   }
   const result = await deps.recommender.recommend(parsed.query, {
     userId: input.userId,
-    excludeIds: [...excludeIds],
+    excludeIds: [...record.seenTrackIds],
   });
+  const recommendationId = await publishRecommendation(deps, input, record, parsed.query, result.tracks);
+  return reply(toolResultContent(recommendationId, result.tracks));
+}
+
+/** Stores a set of tracks shown to the listener and sends them to the room as turn:recs. */
+async function publishRecommendation(
+  deps: TurnDependencies,
+  input: TurnInput,
+  record: TurnRecord,
+  query: Record<string, unknown>,
+  tracks: RecommendedTrack[],
+): Promise<string> {
   const recommendation = await deps.store.saveRecommendation({
     id: randomUUID(),
     sessionId: input.sessionId,
     userId: input.userId,
     turnId: input.turnId,
-    query: parsed.query,
-    tracks: result.tracks.map((track) => ({ trackId: track.id, score: track.score, reasons: track.reasons })),
+    query,
+    tracks: tracks.map((track) => ({ trackId: track.id, score: track.score, reasons: track.reasons })),
     expiresAt: new Date(Date.now() + deps.settings.recommendationTtlDays * 86_400_000).toISOString(),
   });
-  for (const track of result.tracks) excludeIds.add(track.id);
+  for (const track of tracks) record.seenTrackIds.add(track.id);
   record.recommendationIds.push(recommendation.id);
   deps.sink.emit(input.sessionId, 'turn:recs', {
     turnId: input.turnId,
     sessionId: input.sessionId,
     recommendationId: recommendation.id,
-    tracks: result.tracks,
+    tracks,
   });
-  return reply(toolResultContent(recommendation.id, result.tracks));
+  return recommendation.id;
+}
+
+/** Songs the model named in its own words become cards too, when the resolver is sure of them. */
+async function showMentionedTracks(
+  deps: TurnDependencies,
+  input: TurnInput,
+  record: TurnRecord,
+): Promise<void> {
+  const mentions = findTrackMentions(record.text);
+  if (mentions.length === 0) return;
+  const resolved = deps.recommender
+    .resolve(mentions)
+    .filter(
+      (item) =>
+        item.trackId && item.confidence >= MENTION_CONFIDENCE && !record.seenTrackIds.has(item.trackId),
+    );
+  if (resolved.length === 0) return;
+  const confidence = new Map(resolved.map((item) => [item.trackId!, item.confidence]));
+  const tracks = await deps.store.getTracks([...confidence.keys()]);
+  const shown = tracks.map((track) => mentionedTrack(track, confidence.get(track.id) ?? 0));
+  await publishRecommendation(deps, input, record, { mentions }, shown);
+}
+
+function mentionedTrack(track: CatalogTrack, confidence: number): RecommendedTrack {
+  return {
+    id: track.id,
+    name: track.name,
+    artists: track.artists,
+    album: track.album,
+    genres: track.genres,
+    features: track.features,
+    popularity: track.popularity,
+    score: confidence,
+    reasons: ['named in the reply'],
+  };
 }
 
 function metaOf(input: TurnInput, record: TurnRecord, totalMs: number): AssistantMeta {
