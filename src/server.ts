@@ -28,11 +28,12 @@ export async function startServer(
   const sweeper = startExpirySweeper(store, { intervalMs: SWEEP_INTERVAL_MS, logger: log });
   const tracks = await loadCatalog(store, log);
   const recommender = createRecommender({ tracks, store });
-  const { router } = createProviders({
+  const providers = createProviders({
     config,
     logger: log,
     extractIntent: (text) => recommender.extractIntent(text),
   });
+  const { router } = providers;
   const chat = new ChatService({
     store,
     router,
@@ -60,6 +61,7 @@ export async function startServer(
       sweeper.stop();
       await chat.close();
       await gateway.close();
+      await providers.close();
       redis?.disconnect();
       await store.close();
     },
