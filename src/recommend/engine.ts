@@ -121,7 +121,8 @@ export function rank(
     }
     pool.sort((left, right) => right.score - left.score);
   }
-  return diversify(index, pool, {
+  // MMR is quadratic in its input: it only needs the best few times `limit` candidates.
+  return diversify(index, pool.slice(0, Math.max(limit * 8, 160)), {
     limit,
     diversity: weights.diversity,
     artistCap,

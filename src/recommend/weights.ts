@@ -51,7 +51,7 @@ export const defaultWeights: Weights = {
   year: 0.7,
   taste: 1.2,
   dislike: 0.6,
-  cooccurrence: 1,
+  cooccurrence: 3,
   popularity: 0.08,
   diversity: 0.25,
 };
