@@ -14,7 +14,7 @@ const byId = new Map(catalog.map((track) => [track.id, track]));
 const engine = createRecommender({ tracks: catalog });
 const recommend = (input: RecommendQueryInput) => engine.recommend(recommendQuerySchema.parse(input), {});
 
-function valueOf(track: CatalogTrack, attribute: TunableAttribute): number {
+function attributeValue(track: CatalogTrack, attribute: TunableAttribute): number {
   if (attribute === 'popularity') return track.popularity;
   if (attribute === 'duration_ms') return track.durationMs;
   return track.features[attribute];
@@ -28,7 +28,7 @@ describe('every tunable attribute', () => {
     const [floor, ceiling] = tunableAttributes[attribute];
     // Clamped to what a query may ask (a 286 bpm bebop tune is beyond the query's tempo range).
     const values = catalog
-      .map((track) => Math.min(ceiling, Math.max(floor, valueOf(track, attribute))))
+      .map((track) => Math.min(ceiling, Math.max(floor, attributeValue(track, attribute))))
       .sort((left, right) => left - right);
     const low = values[Math.floor(values.length * 0.25)]!;
     const high = values[Math.floor(values.length * 0.75)]!;
@@ -41,7 +41,7 @@ describe('every tunable attribute', () => {
       });
       expect(tracks.length).toBeGreaterThan(0);
       for (const track of tracks) {
-        const value = valueOf(byId.get(track.id)!, attribute);
+        const value = attributeValue(byId.get(track.id)!, attribute);
         expect(value).toBeGreaterThanOrEqual(low);
         expect(value).toBeLessThanOrEqual(high);
       }
@@ -52,7 +52,7 @@ describe('every tunable attribute', () => {
       const toLow = await recommend({ [`target_${attribute}`]: values[0]!, limit: 10 });
       const toHigh = await recommend({ [`target_${attribute}`]: values[values.length - 1]!, limit: 10 });
       const meanOf = (tracks: Array<{ id: string }>) =>
-        mean(tracks.map((track) => valueOf(byId.get(track.id)!, attribute)));
+        mean(tracks.map((track) => attributeValue(byId.get(track.id)!, attribute)));
       expect(meanOf(toLow.tracks)).toBeLessThan(meanOf(toHigh.tracks));
     });
   }
