@@ -1,0 +1,197 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FakeFault,
+  type FakeProvider,
+  type FakeScript,
+  startFakeProvider,
+} from '../providers/fake-servers/index.js';
+import { startTestServer, type TestServer } from '../support/echotune-server.js';
+
+const UPBEAT = 'something upbeat for my run';
+const REPLY = 'Here is an upbeat set for your run. For the cool-down, try "Clair de Lune" by Claude Debussy.';
+
+/** First request of a turn: call the tool. After the tool result is in the prompt: answer in words. */
+function chatScript(request: { body: unknown }): FakeScript {
+  const answered = JSON.stringify(request.body).includes('recommendationId');
+  return answered
+    ? { reply: { text: REPLY, inputTokens: 900, outputTokens: 40 } }
+    : {
+        reply: {
+          toolCalls: [{ name: 'recommend_tracks', args: { mood: 'upbeat', activity: 'running', limit: 6 } }],
+          inputTokens: 700,
+          outputTokens: 30,
+        },
+      };
+}
+
+const configDirectory = mkdtempSync(join(tmpdir(), 'echotune-providers-'));
+let fileCount = 0;
+
+function providersFile(content: unknown): string {
+  fileCount += 1;
+  const path = join(configDirectory, `providers-${fileCount}.json`);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
+describe('a chat turn through each provider’s real SDK against a local server', () => {
+  const fakes: Partial<Record<'openai' | 'anthropic' | 'gemini', FakeProvider>> = {};
+  let server: TestServer | null = null;
+
+  beforeAll(async () => {
+    for (const kind of ['openai', 'anthropic', 'gemini'] as const)
+      fakes[kind] = await startFakeProvider(kind);
+  });
+  afterEach(async () => {
+    await server?.stop();
+    server = null;
+  });
+  afterAll(async () => {
+    for (const fake of Object.values(fakes)) await fake.close();
+    rmSync(configDirectory, { recursive: true, force: true });
+  });
+
+  const quickEnv = (kind: 'openai' | 'anthropic' | 'gemini'): Record<string, string> => {
+    const prefix = kind.toUpperCase();
+    const models = {
+      openai: 'gpt-4o-mini',
+      anthropic: 'claude-3-5-haiku-latest',
+      gemini: 'gemini-2.0-flash',
+    };
+    return {
+      [`${prefix}_API_KEY`]: 'test-key-never-sent-anywhere-else',
+      [`${prefix}_BASE_URL`]: fakes[kind]!.baseURL,
+      [`${prefix}_MODEL`]: models[kind],
+    };
+  };
+
+  const runTurn = async (env: Record<string, string>) => {
+    server = await startTestServer(env);
+    const client = await server.connect((await server.guest()).token);
+    const { session } = await client.ok('session:create', {});
+    await client.ok('message:send', { sessionId: session.id, clientMsgId: 'p1', text: UPBEAT });
+    const done = await client.waitFor('turn:done', () => true, 20_000);
+    return { client, done };
+  };
+
+  for (const kind of ['openai', 'anthropic', 'gemini'] as const) {
+    it(`${kind}: tool call, recommendations, streamed answer, usage and cost`, async () => {
+      const fake = fakes[kind]!;
+      fake.setScript(chatScript);
+      const before = fake.requests.length;
+      const { client, done } = await runTurn(quickEnv(kind));
+
+      expect(client.of('turn:start')[0]).toMatchObject({ provider: kind });
+      const recs = client.of('turn:recs');
+      expect(recs[0]?.tracks.length).toBeGreaterThanOrEqual(5);
+      expect(done.message.text).toBe(REPLY);
+      // "Clair de Lune" was named in the text, not returned by the tool: the resolver adds its card.
+      expect(recs.at(-1)?.tracks.map((track) => track.name)).toContain('Clair de Lune');
+      expect(done.usage).toEqual({ inputTokens: 1600, outputTokens: 70 });
+      expect(done.costUsd).toBeGreaterThan(0);
+      expect(done.meta.attempts.map((attempt) => attempt.outcome)).toEqual(['ok', 'ok']);
+
+      const answerRequest = JSON.stringify(fake.requests.at(-1)?.body);
+      expect(fake.requests.length - before).toBe(2);
+      expect(answerRequest).toContain(recs[0]!.recommendationId);
+    });
+  }
+
+  it('openai-compatible: the OpenAI SDK with a base URL from PROVIDERS_FILE', async () => {
+    fakes.openai!.setScript(chatScript);
+    const file = providersFile({
+      deployments: [
+        {
+          id: 'local-llama',
+          provider: 'openai-compatible',
+          model: 'llama3.1:8b',
+          baseURL: fakes.openai!.baseURL,
+          inputPricePerMillion: 0.1,
+          outputPricePerMillion: 0.2,
+        },
+      ],
+    });
+    const { client, done } = await runTurn({ PROVIDERS_FILE: file });
+    expect(client.of('turn:start')[0]).toMatchObject({ provider: 'openai-compatible', model: 'llama3.1:8b' });
+    expect(done.message.text).toBe(REPLY);
+    expect(done.costUsd).toBeCloseTo((1600 * 0.1 + 70 * 0.2) / 1_000_000, 10);
+  });
+
+  const faults: Array<{ fault: FakeFault; chunksBeforeFault?: number; delayMs?: number }> = [
+    { fault: 'rate-limit' },
+    { fault: 'server-error' },
+    { fault: 'reset' },
+    { fault: 'slow-first-token', delayMs: 3_000 },
+    { fault: 'stall', chunksBeforeFault: 3 },
+    { fault: 'break', chunksBeforeFault: 3 },
+    { fault: 'malformed', chunksBeforeFault: 3 },
+  ];
+  for (const { fault, chunksBeforeFault, delayMs } of faults) {
+    it(`survives ${fault} on the answering step by failing over to a healthy deployment`, async () => {
+      // OpenAI is cheapest, so it is tried first; it calls the tool, then fails while answering.
+      fakes.openai!.setScript((request) => {
+        const script = chatScript(request);
+        return script.reply?.text
+          ? { ...script, fault, chunksBeforeFault, delayMs, retryAfterSeconds: 30 }
+          : script;
+      });
+      fakes.anthropic!.setScript(chatScript);
+      const file = providersFile({
+        deployments: [
+          {
+            id: 'openai-primary',
+            provider: 'openai',
+            model: 'gpt-4o-mini',
+            baseURL: fakes.openai!.baseURL,
+            apiKeyEnv: 'OPENAI_API_KEY',
+            inputPricePerMillion: 0.1,
+            outputPricePerMillion: 0.4,
+          },
+          {
+            id: 'anthropic-backup',
+            provider: 'anthropic',
+            model: 'claude-3-5-haiku-latest',
+            baseURL: fakes.anthropic!.baseURL,
+            apiKeyEnv: 'ANTHROPIC_API_KEY',
+            inputPricePerMillion: 0.8,
+            outputPricePerMillion: 4,
+          },
+        ],
+        // No exploration: the test needs OpenAI tried first on both steps.
+        router: {
+          firstTokenTimeoutMs: 500,
+          idleTimeoutMs: 500,
+          backoffBaseMs: 5,
+          backoffMaxMs: 20,
+          explorationShare: 0,
+        },
+      });
+      const { client, done } = await runTurn({
+        PROVIDERS_FILE: file,
+        ROUTER_POLICY: 'cheapest',
+        OPENAI_API_KEY: 'k1-test',
+        ANTHROPIC_API_KEY: 'k2-test',
+      });
+
+      expect(client.of('turn:start')[0]).toMatchObject({ provider: 'openai' });
+      expect(client.of('turn:error')).toEqual([]);
+      const deployments = done.meta.attempts.map((attempt) => `${attempt.deploymentId}:${attempt.outcome}`);
+      expect(deployments[0], JSON.stringify(done.meta.attempts)).toBe('openai-primary:ok');
+      expect(deployments, JSON.stringify(done.meta.attempts)).toHaveLength(3);
+      expect(deployments).toContain('openai-primary:error');
+      expect(deployments.at(-1)).toBe('anthropic-backup:ok');
+      expect(done.meta.provider).toBe('anthropic');
+      // One coherent reply: whatever OpenAI streamed before breaking is continued, not repeated.
+      expect(done.message.text.endsWith('Claude Debussy.')).toBe(true);
+      expect(done.message.text.match(/Clair de Lune/g)).toHaveLength(1);
+      const deltas = client
+        .of('turn:delta')
+        .map((delta) => delta.text)
+        .join('');
+      expect(deltas).toBe(done.message.text);
+    });
+  }
+});
