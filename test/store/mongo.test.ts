@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EchoError } from '../../src/errors.js';
 import { createMongoStore } from '../../src/store/mongo/index.js';
@@ -64,5 +65,40 @@ describe('mongo connection failures', () => {
     expect(error.message).toContain('127.0.0.1:9');
     const everything = `${error.message} ${String(error.cause)} ${JSON.stringify(error)}`;
     expect(everything).not.toContain('s3cret-pass');
+  });
+});
+
+describe.skipIf(ferret === null)('mongo catch-up reads', () => {
+  it('stop before a gap in seqs that an append in flight may still fill, and pass an old gap', async () => {
+    const config = mongoConfig(ferret!.uri, 'gaps');
+    const store = await createMongoStore({ config });
+    const session = await store.createSession({ userId: 'u1', title: 'gaps' });
+    await store.appendMessage({ sessionId: session.id, role: 'user', text: 'one' });
+    const client = new MongoClient(ferret!.uri);
+    const messages = client.db('gaps').collection<{ _id: string } & Record<string, unknown>>('messages');
+    // Seq 3 is visible while seq 2 is still being appended elsewhere.
+    const pending = {
+      _id: 'third',
+      sessionId: session.id,
+      seq: 3,
+      role: 'user',
+      text: 'three',
+      clientMsgId: null,
+    };
+    await messages.insertOne({
+      ...pending,
+      clientMsgKey: 'message:third',
+      createdAt: new Date().toISOString(),
+      meta: null,
+    });
+    const early = await store.listMessages(session.id, { afterSeq: 0, limit: 10 });
+    expect(early).toMatchObject({ items: [{ seq: 1 }], nextCursor: null });
+    // Long after, the gap is permanent (the append that held seq 2 gave it up) and reads pass it.
+    const old = new Date(Date.now() - 60_000).toISOString();
+    await messages.updateOne({ _id: 'third' }, { $set: { createdAt: old } });
+    const later = await store.listMessages(session.id, { afterSeq: 0, limit: 10 });
+    expect(later.items.map((message) => message.seq)).toEqual([1, 3]);
+    await client.close();
+    await store.close();
   });
 });

@@ -1,0 +1,204 @@
+import type { Filter } from 'mongodb';
+import { EchoError } from '../../errors.js';
+import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
+import { newId } from '../ids.js';
+import type { AppendResult, Message, NewMessage, Page, PageRequest, Session, User } from '../records.js';
+import { nowIso } from '../time.js';
+import type { MongoCollections } from './mongo-collections.js';
+import {
+  clientMsgKeyOf,
+  fromDocument,
+  type MessageDocument,
+  type SessionDocument,
+  toMessage,
+  toUser,
+} from './mongo-documents.js';
+import { isDuplicateKey } from './mongo-errors.js';
+import { settledMessages } from './settled-messages.js';
+
+/** Bounds the retries of a seq collision (possible only on servers without atomic findAndModify). */
+const seqRetryBudgetMs = 15_000;
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+/** Users, sessions and messages: the conversation itself. */
+export class MongoConversations {
+  readonly #collections: MongoCollections;
+
+  constructor(collections: MongoCollections) {
+    this.#collections = collections;
+  }
+
+  /** Idempotent on id: creating a user that exists returns the stored user unchanged. */
+  async createUser(input: Pick<User, 'id' | 'kind'> & { displayName?: string | null }): Promise<User> {
+    const fields = { kind: input.kind, displayName: input.displayName ?? null, createdAt: nowIso() };
+    try {
+      await this.#collections.users.updateOne({ _id: input.id }, { $setOnInsert: fields }, { upsert: true });
+    } catch (error) {
+      // Two concurrent upserts of one id: the loser's insert hits the _id index; the user exists now.
+      if (!isDuplicateKey(error)) throw error;
+    }
+    return (await this.getUser(input.id))!;
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const document = await this.#collections.users.findOne({ _id: id });
+    return document === null ? null : toUser(document);
+  }
+
+  async createSession(input: { userId: string; title: string }): Promise<Session> {
+    const now = nowIso();
+    const document: SessionDocument = {
+      _id: newId(),
+      userId: input.userId,
+      title: input.title,
+      createdAt: now,
+      updatedAt: now,
+      lastSeq: 0,
+    };
+    await this.#collections.sessions.insertOne(document);
+    return fromDocument(document);
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    const document = await this.#collections.sessions.findOne({ _id: id });
+    return document === null ? null : fromDocument(document);
+  }
+
+  async listSessions(userId: string, page: PageRequest): Promise<Page<Session>> {
+    const limit = clampLimit(page.limit);
+    const filter: Filter<SessionDocument> = { userId };
+    if (page.cursor !== undefined) {
+      const [updatedAt, id] = decodeCursor(page.cursor, ['string', 'string'] as const);
+      filter.$or = [{ updatedAt: { $lt: updatedAt } }, { updatedAt, _id: { $lt: id } }];
+    }
+    const documents = await this.#collections.sessions
+      .find(filter)
+      .sort({ updatedAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .toArray();
+    return toPage(documents, limit, fromDocument, (document) =>
+      encodeCursor([document.updatedAt, document._id]),
+    );
+  }
+
+  async appendMessage(input: NewMessage): Promise<AppendResult> {
+    const clientMsgId = input.clientMsgId ?? null;
+    if (clientMsgId !== null) {
+      const existing = await this.#findByClientMsgId(input.sessionId, clientMsgId);
+      if (existing !== null) return { message: existing, created: false };
+    }
+    const id = newId();
+    const draft = {
+      _id: id,
+      sessionId: input.sessionId,
+      role: input.role,
+      text: input.text,
+      clientMsgId,
+      clientMsgKey: clientMsgKeyOf(id, clientMsgId),
+      createdAt: nowIso(),
+      meta: input.meta ?? null,
+    };
+    const deadline = Date.now() + seqRetryBudgetMs;
+    for (let attempt = 1; Date.now() < deadline; attempt += 1) {
+      const outcome = await this.#tryAppend(draft, clientMsgId);
+      if (outcome !== 'retry') return outcome;
+      // The seq was taken or stale. On MongoDB $inc is atomic and this does not happen; FerretDB 1.x runs
+      // findAndModify as read-then-write, so concurrent appends can draw the same or an old seq. Draw
+      // again after a short random pause, growing with each attempt, to spread the retries.
+      await sleep(Math.random() * Math.min(2 * attempt, 50));
+    }
+    throw new EchoError('unavailable', 'Could not assign a message seq under contention');
+  }
+
+  /** One attempt: reserve a seq and insert; 'retry' when the seq turned out to be taken. */
+  async #tryAppend(
+    draft: Omit<MessageDocument, 'seq'>,
+    clientMsgId: string | null,
+  ): Promise<AppendResult | 'retry'> {
+    const seq = await this.#reserveSeq(draft.sessionId, draft.createdAt);
+    if (seq === null) return 'retry';
+    const document: MessageDocument = { ...draft, seq };
+    try {
+      await this.#collections.messages.insertOne(document);
+      return { message: toMessage(document), created: true };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const settled = clientMsgId === null ? null : await this.#settleDuplicate(document, clientMsgId);
+      return settled ?? 'retry';
+    }
+  }
+
+  /**
+   * Draws the next seq and checks that no stored message already has it or a later one; returns null
+   * (after moving the counter past them) when one does. The check keeps seqs increasing even where the
+   * counter can fall behind (FerretDB, see #nextSeq); on MongoDB it is one indexed lookup that finds
+   * nothing.
+   */
+  async #reserveSeq(sessionId: string, updatedAt: string): Promise<number | null> {
+    const seq = await this.#nextSeq(sessionId, updatedAt);
+    const later = await this.#collections.messages.findOne(
+      { sessionId, seq: { $gte: seq } },
+      { sort: { seq: -1 }, projection: { seq: 1 } },
+    );
+    if (later === null) return seq;
+    await this.#collections.sessions.updateOne({ _id: sessionId }, { $max: { lastSeq: later.seq } });
+    return null;
+  }
+
+  /** Reserves the session's next seq with one $inc on the session document, bumping updatedAt too. */
+  async #nextSeq(sessionId: string, updatedAt: string): Promise<number> {
+    const session = await this.#collections.sessions.findOneAndUpdate(
+      { _id: sessionId },
+      { $inc: { lastSeq: 1 }, $set: { updatedAt } },
+      // No projection: the session document is small, and FerretDB 1.x rejects findAndModify `fields`.
+      { returnDocument: 'after' },
+    );
+    if (session === null) throw new EchoError('not_found', `Session ${sessionId} not found`);
+    return session.lastSeq;
+  }
+
+  /**
+   * When a concurrent append with the same clientMsgId won the race, its message is the answer and the
+   * seq this call reserved is handed back if no later append has taken one since (else it stays a gap).
+   * Returns null when the duplicate key was the seq, not the clientMsgId.
+   */
+  async #settleDuplicate(lost: MessageDocument, clientMsgId: string): Promise<AppendResult | null> {
+    const winner = await this.#findByClientMsgId(lost.sessionId, clientMsgId);
+    if (winner === null) return null;
+    await this.#collections.sessions.updateOne(
+      { _id: lost.sessionId, lastSeq: lost.seq },
+      { $inc: { lastSeq: -1 } },
+    );
+    return { message: winner, created: false };
+  }
+
+  async #findByClientMsgId(sessionId: string, clientMsgId: string): Promise<Message | null> {
+    const document = await this.#collections.messages.findOne({ sessionId, clientMsgId });
+    return document === null ? null : toMessage(document);
+  }
+
+  async listMessages(sessionId: string, query: { afterSeq: number; limit: number }): Promise<Page<Message>> {
+    const limit = clampLimit(query.limit);
+    const documents = await this.#collections.messages
+      .find({ sessionId, seq: { $gt: query.afterSeq } })
+      .sort({ seq: 1 })
+      .limit(limit + 1)
+      .toArray();
+    const settled = settledMessages(documents, query.afterSeq);
+    // Stopped at a gap that may still fill: no cursor, so the caller reads again later from its last seq.
+    if (!settled.complete) return { items: settled.documents.map(toMessage), nextCursor: null };
+    return toPage(documents, limit, toMessage, (document) => String(document.seq));
+  }
+
+  async recentMessages(sessionId: string, limit: number): Promise<Message[]> {
+    const documents = await this.#collections.messages
+      .find({ sessionId })
+      .sort({ seq: -1 })
+      .limit(clampLimit(limit))
+      .toArray();
+    return documents.reverse().map(toMessage);
+  }
+}

@@ -1,0 +1,67 @@
+import { EchoError } from '../../errors.js';
+import { newId } from '../ids.js';
+import type { ImportJob, ImportJobPatch, NewImportJob, NewUsageRecord } from '../records.js';
+import { nowIso, toIsoTime } from '../time.js';
+import type { MongoCollections } from './mongo-collections.js';
+import { fromDocument, type ImportJobDocument } from './mongo-documents.js';
+
+/** Import jobs and the usage (tokens, cost) of upstream model calls. */
+export class MongoJobs {
+  readonly #collections: MongoCollections;
+
+  constructor(collections: MongoCollections) {
+    this.#collections = collections;
+  }
+
+  async createImportJob(input: NewImportJob): Promise<ImportJob> {
+    const now = nowIso();
+    const document: ImportJobDocument = {
+      _id: newId(),
+      userId: input.userId,
+      kind: input.kind,
+      status: 'pending',
+      source: input.source,
+      total: input.total ?? null,
+      processed: 0,
+      imported: 0,
+      merged: 0,
+      rejected: 0,
+      errors: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.#collections.importJobs.insertOne(document);
+    return fromDocument(document);
+  }
+
+  async updateImportJob(id: string, patch: ImportJobPatch): Promise<ImportJob> {
+    const fields = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const document = await this.#collections.importJobs.findOneAndUpdate(
+      { _id: id },
+      { $set: { ...fields, updatedAt: nowIso() } },
+      { returnDocument: 'after' },
+    );
+    if (document === null) throw new EchoError('not_found', `Import job ${id} not found`);
+    return fromDocument(document);
+  }
+
+  async getImportJob(id: string): Promise<ImportJob | null> {
+    const document = await this.#collections.importJobs.findOne({ _id: id });
+    return document === null ? null : fromDocument(document);
+  }
+
+  async recordUsage(input: NewUsageRecord): Promise<void> {
+    const createdAt = input.createdAt === undefined ? nowIso() : toIsoTime(input.createdAt, 'createdAt');
+    await this.#collections.usage.insertOne({ ...input, _id: newId(), createdAt });
+  }
+
+  async sumUsageCost(userId: string, since: Date): Promise<number> {
+    const [row] = await this.#collections.usage
+      .aggregate<{ total: number }>([
+        { $match: { userId, createdAt: { $gte: since.toISOString() } } },
+        { $group: { _id: null, total: { $sum: '$costUsd' } } },
+      ])
+      .toArray();
+    return row?.total ?? 0;
+  }
+}

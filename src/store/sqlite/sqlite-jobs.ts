@@ -1,0 +1,110 @@
+import { EchoError } from '../../errors.js';
+import { newId } from '../ids.js';
+import type { ImportJob, ImportJobPatch, NewImportJob, NewUsageRecord } from '../records.js';
+import { nowIso, toIsoTime } from '../time.js';
+import { type ImportJobRow, toImportJob } from './sqlite-rows.js';
+import type { SqliteStatements } from './sqlite-statements.js';
+
+/** Patch fields and their columns; only these can ever reach the UPDATE statement. */
+const importJobColumns = {
+  status: 'status',
+  total: 'total',
+  processed: 'processed',
+  imported: 'imported',
+  merged: 'merged',
+  rejected: 'rejected',
+  errors: 'errors',
+} as const satisfies Record<keyof ImportJobPatch, string>;
+
+/** Import jobs and the usage (tokens, cost) of upstream model calls. */
+export class SqliteJobs {
+  readonly #sql: SqliteStatements;
+
+  constructor(statements: SqliteStatements) {
+    this.#sql = statements;
+  }
+
+  createImportJob(input: NewImportJob): ImportJob {
+    const now = nowIso();
+    const job: ImportJob = {
+      id: newId(),
+      userId: input.userId,
+      kind: input.kind,
+      status: 'pending',
+      source: input.source,
+      total: input.total ?? null,
+      processed: 0,
+      imported: 0,
+      merged: 0,
+      rejected: 0,
+      errors: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.#sql.run(
+      `INSERT INTO import_jobs (id, user_id, kind, status, source, total, processed, imported, merged,
+         rejected, errors, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '[]', ?, ?)`,
+      job.id,
+      job.userId,
+      job.kind,
+      job.status,
+      job.source,
+      job.total,
+      now,
+      now,
+    );
+    return job;
+  }
+
+  updateImportJob(id: string, patch: ImportJobPatch): ImportJob {
+    const assignments = ['updated_at = ?'];
+    const parameters: unknown[] = [nowIso()];
+    for (const [field, column] of Object.entries(importJobColumns)) {
+      const value = patch[field as keyof ImportJobPatch];
+      if (value === undefined) continue;
+      assignments.push(`${column} = ?`);
+      parameters.push(Array.isArray(value) ? JSON.stringify(value) : value);
+    }
+    const changed = this.#sql.run(
+      `UPDATE import_jobs SET ${assignments.join(', ')} WHERE id = ?`,
+      ...parameters,
+      id,
+    );
+    if (changed === 0) throw new EchoError('not_found', `Import job ${id} not found`);
+    return this.getImportJob(id)!;
+  }
+
+  getImportJob(id: string): ImportJob | null {
+    const row = this.#sql.get<ImportJobRow>('SELECT * FROM import_jobs WHERE id = ?', id);
+    return row === undefined ? null : toImportJob(row);
+  }
+
+  recordUsage(input: NewUsageRecord): void {
+    this.#sql.run(
+      `INSERT INTO usage (id, user_id, session_id, turn_id, deployment_id, provider, model, input_tokens,
+         output_tokens, cost_usd, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      newId(),
+      input.userId,
+      input.sessionId,
+      input.turnId,
+      input.deploymentId,
+      input.provider,
+      input.model,
+      input.inputTokens,
+      input.outputTokens,
+      input.costUsd,
+      input.createdAt === undefined ? nowIso() : toIsoTime(input.createdAt, 'createdAt'),
+    );
+  }
+
+  sumUsageCost(userId: string, since: Date): number {
+    const row = this.#sql.get<{ total: number }>(
+      'SELECT COALESCE(SUM(cost_usd), 0) AS total FROM usage WHERE user_id = ? AND created_at >= ?',
+      userId,
+      since.toISOString(),
+    );
+    return row?.total ?? 0;
+  }
+}
