@@ -1,0 +1,254 @@
+/**
+ * What EchoTune adds before the first words reach a listener: time from `message:send` to the first
+ * `turn:delta` at the client, minus the upstream's own time to first byte, at 1, 50 and 200 concurrent
+ * turns. Three processes, so no side steals the others' event loop: this one (clients), a local upstream
+ * speaking OpenAI's SSE wire format, and an EchoTune server using the real OpenAI SDK against it.
+ * Baseline, measured in the same run: the OpenAI SDK called directly from this process (one HTTP hop).
+ *
+ *   npx tsx bench/turn-overhead-bench.ts [--samples 200]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { io, type Socket } from 'socket.io-client';
+import { CHAT_NAMESPACE, type GuestTokenResponse, type ServerPayloads } from '../src/protocol/index.js';
+import { freePort } from '../test/support/environment.js';
+
+const now = () => performance.timeOrigin + performance.now();
+const MARK = 'ttfb=';
+const LEVELS = [1, 50, 200];
+
+// ---------- the upstream: OpenAI Chat Completions SSE, reporting its own time to first byte ----------
+
+function chunk(delta: Record<string, unknown>, finish: string | null = null): string {
+  const body = { id: 'bench', object: 'chat.completion.chunk', created: 0, model: 'gpt-4o-mini' };
+  return `data: ${JSON.stringify({ ...body, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+}
+
+async function runUpstream(port: number): Promise<void> {
+  const server = createServer((request, response) => {
+    const arrived = now();
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const ttfb = now() - arrived;
+      response.write(chunk({ role: 'assistant', content: `${MARK}${ttfb.toFixed(4)} ` }));
+      setTimeout(() => {
+        response.write(chunk({ content: 'Enjoy the run.' }));
+        response.write(chunk({}, 'stop'));
+        const usage = { prompt_tokens: 40, completion_tokens: 8, total_tokens: 48 };
+        response.write(
+          `data: ${JSON.stringify({ id: 'bench', object: 'chat.completion.chunk', choices: [], usage })}\n\n`,
+        );
+        response.end('data: [DONE]\n\n');
+      }, 2);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(port, '127.0.0.1', () => process.send?.('ready'));
+}
+
+// ---------- the clients ----------
+
+function upstreamTtfb(text: string): number {
+  const value = Number.parseFloat(text.slice(text.indexOf(MARK) + MARK.length));
+  if (!Number.isFinite(value)) throw new Error(`no upstream timing in "${text}"`);
+  return value;
+}
+
+interface Listener {
+  socket: Socket;
+  sessionId: string;
+}
+
+async function connectListener(url: string): Promise<Listener> {
+  const guest = (await (
+    await fetch(`${url}/api/v1/auth/guest`, { method: 'POST' })
+  ).json()) as GuestTokenResponse;
+  const socket = io(`${url}${CHAT_NAMESPACE}`, { auth: { token: guest.token }, transports: ['websocket'] });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const created = (await socket.emitWithAck('session:create', {})) as {
+    ok: boolean;
+    session: { id: string };
+  };
+  return { socket, sessionId: created.session.id };
+}
+
+let messageCounter = 0;
+
+/** One turn: send, wait for the first delta, return (client time to first delta) − (upstream's own TTFB). */
+function measureTurn(listener: Listener): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sent = now();
+    const onDelta = (delta: ServerPayloads['turn:delta']) => {
+      if (delta.index !== 0) return;
+      const elapsed = now() - sent;
+      listener.socket.off('turn:delta', onDelta);
+      listener.socket.once('turn:done', () => resolve(elapsed - upstreamTtfb(delta.text)));
+    };
+    listener.socket.on('turn:delta', onDelta);
+    listener.socket.once('turn:error', (error: ServerPayloads['turn:error']) =>
+      reject(new Error(error.message)),
+    );
+    messageCounter += 1;
+    listener.socket.emit('message:send', {
+      sessionId: listener.sessionId,
+      clientMsgId: `bench-${messageCounter}`,
+      text: 'hello',
+    });
+  });
+}
+
+async function measureDirect(client: OpenAI): Promise<number> {
+  const sent = now();
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'hello' }],
+    stream: true,
+  });
+  let overhead = Number.NaN;
+  for await (const part of stream) {
+    const content = part.choices[0]?.delta.content;
+    if (content && Number.isNaN(overhead)) overhead = now() - sent - upstreamTtfb(content);
+  }
+  return overhead;
+}
+
+async function rounds(
+  level: number,
+  samples: number,
+  turn: (slot: number) => Promise<number>,
+): Promise<number[]> {
+  const results: number[] = [];
+  while (results.length < samples) {
+    results.push(...(await Promise.all(Array.from({ length: level }, (_, slot) => turn(slot)))));
+  }
+  return results;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function startChild(args: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+async function runBench(samples: number): Promise<void> {
+  const upstreamPort = await freePort();
+  const upstream = await startChild(['--role', 'upstream', '--port', String(upstreamPort)], {});
+  const dataDir = mkdtempSync(join(tmpdir(), 'echotune-bench-'));
+  const providersFile = join(dataDir, 'providers.json');
+  const baseURL = `http://127.0.0.1:${upstreamPort}/v1`;
+  writeFileSync(
+    providersFile,
+    JSON.stringify({
+      deployments: [
+        { id: 'bench', provider: 'openai', model: 'gpt-4o-mini', baseURL, apiKeyEnv: 'OPENAI_API_KEY' },
+      ],
+      router: { explorationShare: 0 },
+    }),
+  );
+  const serverPort = await freePort();
+  const server = await startChild(['--role', 'server'], {
+    PORT: String(serverPort),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PROVIDERS_FILE: providersFile,
+    OPENAI_API_KEY: 'bench-key',
+    RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000',
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+    TURN_QUEUE_DEPTH: '20',
+  });
+  const url = `http://127.0.0.1:${serverPort}`;
+  const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
+  try {
+    const listeners = await Promise.all(
+      Array.from({ length: Math.max(...LEVELS) }, () => connectListener(url)),
+    );
+    await rounds(10, 50, (slot) => measureTurn(listeners[slot]!)); // warm-up: JIT, connection pools
+    await rounds(10, 50, () => measureDirect(direct));
+    const rows: string[][] = [];
+    for (const level of LEVELS) {
+      const service = await rounds(level, samples, (slot) => measureTurn(listeners[slot]!));
+      const baseline = await rounds(level, samples, () => measureDirect(direct));
+      const [s50, s99, b50, b99] = [
+        percentile(service, 50),
+        percentile(service, 99),
+        percentile(baseline, 50),
+        percentile(baseline, 99),
+      ];
+      rows.push([
+        String(level),
+        String(service.length),
+        s50.toFixed(2),
+        s99.toFixed(2),
+        b50.toFixed(2),
+        b99.toFixed(2),
+        (s50 / b50).toFixed(1),
+        (s99 / b99).toFixed(1),
+      ]);
+    }
+    printTable(rows);
+    for (const listener of listeners) listener.socket.close();
+  } finally {
+    server.kill('SIGTERM');
+    upstream.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows: string[][]): void {
+  const header = [
+    'concurrent',
+    'turns',
+    'service p50 ms',
+    'service p99 ms',
+    'direct SDK p50 ms',
+    'direct SDK p99 ms',
+    'p50 ratio',
+    'p99 ratio',
+  ];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padStart(widths[column]!)).join(' | ')} |`;
+  console.log('\nOverhead before the first delta (client time to first delta − upstream time to first byte)');
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+  console.log('Target: service p50 < 1 ms, p99 < 5 ms at 200 concurrent turns.');
+}
+
+const argument = (name: string): string | undefined => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+
+const role = argument('role');
+if (role === 'upstream') {
+  await runUpstream(Number(argument('port')));
+} else if (role === 'server') {
+  const { startServer } = await import('../src/server.js');
+  await startServer();
+  process.send?.('ready');
+} else {
+  await runBench(Number(argument('samples') ?? 200));
+  process.exit(0);
+}
