@@ -120,6 +120,21 @@ describe('a chat turn through each provider’s real SDK against a local server'
     expect(done.costUsd).toBeCloseTo((1600 * 0.1 + 70 * 0.2) / 1_000_000, 10);
   });
 
+  it('refuses the next message once stored usage reaches the listener’s daily budget', async () => {
+    fakes.openai!.setScript(chatScript);
+    // gpt-4o-mini: 1600 input and 70 output tokens cost about $0.00028, over a $0.0002 budget.
+    const { client, done } = await runTurn({ ...quickEnv('openai'), BUDGET_USD_PER_DAY: '0.0002' });
+    expect(done.costUsd).toBeGreaterThan(0.0002);
+    const sessionId = done.sessionId;
+    const refused = await client.request('message:send', {
+      sessionId,
+      clientMsgId: 'p2',
+      text: 'more please',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'budget_exceeded', retryable: false } });
+    expect(refused.ok || refused.error.message).toMatch(/resets at 00:00 UTC/);
+  });
+
   const faults: Array<{ fault: FakeFault; chunksBeforeFault?: number; delayMs?: number }> = [
     { fault: 'rate-limit' },
     { fault: 'server-error' },
