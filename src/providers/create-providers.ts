@@ -54,6 +54,15 @@ function buildDeployment(settings: DeploymentSettings, options: CreateProvidersO
   };
 }
 
+function redisHealth(url: string, logger: Logger): RedisHealthStore {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  // ioredis reconnects by itself; without a listener its errors would be printed unformatted.
+  redis.on('error', (error: Error) =>
+    logger.warn({ error: error.message }, 'provider health store: redis error'),
+  );
+  return new RedisHealthStore({ redis });
+}
+
 /** Builds the configured deployments (offline when none), the health store and the router over them. */
 export function createProviders(options: CreateProvidersOptions): Providers {
   const { config, logger } = options;
@@ -67,10 +76,7 @@ export function createProviders(options: CreateProvidersOptions): Providers {
   }
   const deployments = loaded.deployments.map((settings) => buildDeployment(settings, options));
   const health =
-    options.health ??
-    (config.REDIS_URL
-      ? new RedisHealthStore({ redis: new Redis(config.REDIS_URL) })
-      : new MemoryHealthStore());
+    options.health ?? (config.REDIS_URL ? redisHealth(config.REDIS_URL, logger) : new MemoryHealthStore());
   const router = new Router({
     deployments,
     logger,

@@ -33,8 +33,13 @@ function retryDelayFromBody(message: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Providers echo a (partly masked) key in 401 messages; nothing key-like reaches logs or events. */
+function redactKeys(text: string): string {
+  return text.replace(/\b(sk|key|AIza)[-_A-Za-z0-9*]{8,}/g, '[redacted]');
+}
+
 export function failureFromError(error: unknown): ProviderFailure {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactKeys(error instanceof Error ? error.message : String(error));
   const record = error && typeof error === 'object' ? (error as Record<string, unknown>) : {};
   const status = typeof record.status === 'number' ? record.status : undefined;
   const retryAfterSeconds = parseRetryAfter(record.headers) ?? retryDelayFromBody(message);

@@ -18,6 +18,7 @@ export class OpenAICompatibleModel extends OpenAIModel {
       baseURL: settings.baseURL,
       apiKey: settings.apiKey ?? 'not-needed',
       provider: 'openai-compatible',
+      maxTokensField: 'max_tokens',
     });
   }
 }

@@ -12,6 +12,8 @@ export interface OpenAIModelSettings {
   baseURL?: string;
   /** Registry name reported in events ('openai', or 'openai-compatible' for other vendors). */
   provider?: string;
+  /** OpenAI renamed max_tokens; most compatible servers still only know the old name. */
+  maxTokensField?: 'max_completion_tokens' | 'max_tokens';
 }
 
 /** Chat Completions streaming through the official SDK; also serves every OpenAI-compatible server. */
@@ -19,9 +21,11 @@ export class OpenAIModel implements LanguageModel {
   readonly provider: string;
   readonly model: string;
   private readonly client: OpenAI;
+  private readonly maxTokensField: 'max_completion_tokens' | 'max_tokens';
 
   constructor(settings: OpenAIModelSettings) {
     this.provider = settings.provider ?? 'openai';
+    this.maxTokensField = settings.maxTokensField ?? 'max_completion_tokens';
     this.model = settings.model;
     // Retries and timeouts belong to the router, which can fail over instead of waiting.
     this.client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0 });
@@ -35,7 +39,7 @@ export class OpenAIModel implements LanguageModel {
           model: this.model,
           messages: convertToOpenAIMessages(request.messages, request.continueFrom),
           ...(request.tools.length > 0 ? { tools: convertToOpenAITools(request.tools) } : {}),
-          ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
+          ...(request.maxOutputTokens ? { [this.maxTokensField]: request.maxOutputTokens } : {}),
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           stream: true,
           stream_options: { include_usage: true },

@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultBreakerSettings,
@@ -9,9 +6,8 @@ import {
   RedisHealthStore,
   recordAttempt,
 } from '../../../src/providers/health/index.js';
-import { freePort, missing } from '../../support/environment.js';
-
-const redisBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
+import { missing } from '../../support/environment.js';
+import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
 
 interface Harness {
   name: string;
@@ -20,30 +16,7 @@ interface Harness {
   skip?: string;
 }
 
-let redisProcess: ChildProcess | undefined;
-let redisPort = 0;
-
-async function startRedis(): Promise<void> {
-  redisPort = await freePort();
-  redisProcess = spawn(
-    redisBinary ?? 'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const probe = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
-  for (let tries = 0; tries < 100; tries += 1) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  probe.disconnect();
-}
+let redis: RedisServer | undefined;
 
 const harnesses: Harness[] = [
   {
@@ -58,20 +31,20 @@ const harnesses: Harness[] = [
     skip: redisBinary ? undefined : 'redis-server is not installed',
     create: async () => {
       const prefix = `test:${Math.random().toString(36).slice(2)}:`;
-      const connect = () => new Redis({ port: redisPort, host: '127.0.0.1' });
+      if (!redis) throw new Error('redis-server did not start');
       return [
-        new RedisHealthStore({ redis: connect(), prefix }),
-        new RedisHealthStore({ redis: connect(), prefix }),
+        new RedisHealthStore({ redis: redis.connect(), prefix }),
+        new RedisHealthStore({ redis: redis.connect(), prefix }),
       ];
     },
   },
 ];
 
 beforeAll(async () => {
-  if (redisBinary) await startRedis();
+  if (redisBinary) redis = await startRedisServer();
 });
 afterAll(() => {
-  redisProcess?.kill();
+  redis?.stop();
 });
 
 const failure = {

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisHealthStore } from '../../src/providers/health/index.js';
+import { parseRoutingPolicy, Router } from '../../src/providers/index.js';
+import { missing } from '../support/environment.js';
+import { type FakeProvider, startFakeProvider } from './fake-servers/index.js';
+import { collect } from './support/collect.js';
+import { fakeDeployment, userRequest } from './support/deployments.js';
+import { type RedisServer, redisBinary, startRedisServer } from './support/redis-server.js';
+import { silentLogger } from './support/silent-logger.js';
+
+const skipped = !redisBinary && missing('shared provider health', 'redis-server is not installed');
+
+describe.skipIf(skipped)('two instances sharing health through Redis', () => {
+  let redis: RedisServer;
+  let limited: FakeProvider;
+  let healthy: FakeProvider;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    limited = await startFakeProvider('openai', { fault: 'rate-limit', retryAfterSeconds: 60 });
+    healthy = await startFakeProvider('anthropic', { reply: { text: 'fine' } });
+  });
+  afterAll(async () => {
+    await limited.close();
+    await healthy.close();
+    redis.stop();
+  });
+
+  function instance(prefix: string): Router {
+    return new Router({
+      deployments: [
+        fakeDeployment('limited', 'openai', limited.baseURL, { inputPricePerMillion: 0.1 }),
+        fakeDeployment('healthy', 'anthropic', healthy.baseURL, { inputPricePerMillion: 9 }),
+      ],
+      logger: silentLogger(),
+      policy: parseRoutingPolicy('cheapest'),
+      health: new RedisHealthStore({ redis: redis.connect(), prefix }),
+      settings: { explorationShare: 0 },
+    });
+  }
+
+  it('a 429 seen by one instance keeps the other away from that deployment', async () => {
+    const prefix = `shared-${Date.now()}:`;
+    const first = instance(prefix);
+    const second = instance(prefix);
+    try {
+      const firstEvents = await collect(first.stream(userRequest()));
+      expect(
+        firstEvents
+          .filter((event) => event.type === 'route')
+          .map((event) => event.type === 'route' && event.deploymentId),
+      ).toEqual(['limited', 'healthy']);
+      const secondEvents = await collect(second.stream(userRequest()));
+      expect(
+        secondEvents
+          .filter((event) => event.type === 'route')
+          .map((event) => event.type === 'route' && event.deploymentId),
+      ).toEqual(['healthy']);
+      expect(limited.requests).toHaveLength(1);
+      expect(second.status().find((status) => status.id === 'limited')?.circuit).toBe('open');
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
