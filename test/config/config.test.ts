@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from '../../src/config/index.js';
 describe('loadConfig', () => {
   it('works with no settings at all, on embedded defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', ROUTER_POLICY: 'balanced' });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATA_DIR: './data',
+      ROUTER_POLICY: 'balanced',
+    });
     expect(config.MONGODB_URI).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
   });
