@@ -14,6 +14,7 @@ import {
   toUser,
 } from './mongo-documents.js';
 import { isDuplicateKey } from './mongo-errors.js';
+import { mongoDbTraits, type ServerTraits } from './mongo-server-traits.js';
 import { settledMessages } from './settled-messages.js';
 
 /** Bounds the retries of a seq collision (possible only on servers without atomic findAndModify). */
@@ -26,9 +27,15 @@ function sleep(milliseconds: number): Promise<void> {
 /** Users, sessions and messages: the conversation itself. */
 export class MongoConversations {
   readonly #collections: MongoCollections;
+  #traits: ServerTraits = mongoDbTraits;
 
   constructor(collections: MongoCollections) {
     this.#collections = collections;
+  }
+
+  /** Set once at init, after asking the server what it is. */
+  useServerTraits(traits: ServerTraits): void {
+    this.#traits = traits;
   }
 
   /** Idempotent on id: creating a user that exists returns the stored user unchanged. */
@@ -132,13 +139,14 @@ export class MongoConversations {
   }
 
   /**
-   * Draws the next seq and checks that no stored message already has it or a later one; returns null
-   * (after moving the counter past them) when one does. The check keeps seqs increasing even where the
-   * counter can fall behind (FerretDB, see #nextSeq); on MongoDB it is one indexed lookup that finds
-   * nothing.
+   * Draws the next seq. Where findAndModify is not atomic (FerretDB) the counter can fall behind the
+   * stored messages and hand out a seq below the newest one, so there it also checks that no stored
+   * message has this seq or a later one, and returns null (after moving the counter past them) if one
+   * does. On MongoDB the $inc alone is exact and the check is skipped.
    */
   async #reserveSeq(sessionId: string, updatedAt: string): Promise<number | null> {
     const seq = await this.#nextSeq(sessionId, updatedAt);
+    if (this.#traits.atomicFindAndModify) return seq;
     const later = await this.#collections.messages.findOne(
       { sessionId, seq: { $gte: seq } },
       { sort: { seq: -1 }, projection: { seq: 1 } },

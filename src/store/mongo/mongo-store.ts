@@ -27,6 +27,7 @@ import { MongoConversations } from './mongo-conversations.js';
 import { MongoJobs } from './mongo-jobs.js';
 import { applyMongoMigrations } from './mongo-migrations.js';
 import { MongoRecommendations } from './mongo-recommendations.js';
+import { detectServerTraits } from './mongo-server-traits.js';
 
 /**
  * The production adapter: wires the per-area parts together and turns every backend failure into
@@ -57,6 +58,13 @@ export class MongoStore implements Store {
   init(): Promise<void> {
     return guard('init', async () => {
       await applyMongoMigrations(this.#db, { logger: this.#logger });
+      const traits = await detectServerTraits(this.#db);
+      if (!traits.atomicFindAndModify) {
+        this.#logger?.warn(
+          'server runs findAndModify non-atomically (FerretDB); message appends verify each seq',
+        );
+      }
+      this.#conversations.useServerTraits(traits);
     });
   }
 
