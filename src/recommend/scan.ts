@@ -17,6 +17,32 @@ export class ScanScratch {
 }
 
 /**
+ * The plan's quadratic rewritten for early exit: a convex column (a > 0) costs a·(z − t)² ≥ 0 with
+ * t = −b / 2a, plus the constant a·t²; other columns (linear, or pushed-away) are summed in full first.
+ */
+interface ScanTerms {
+  convexColumns: Int32Array;
+  convexWeights: Float64Array;
+  convexTargets: Float64Array;
+  otherColumns: Int32Array;
+  constant: number;
+}
+
+function scanTerms(plan: QueryPlan): ScanTerms {
+  const convex = [...plan.activeColumns].filter((column) => plan.quadratic[column]! > 0);
+  // Heaviest first: the penalties that grow fastest decide early that a row cannot enter the top k.
+  convex.sort((left, right) => plan.quadratic[right]! - plan.quadratic[left]!);
+  const targets = convex.map((column) => -plan.linear[column]! / (2 * plan.quadratic[column]!));
+  return {
+    convexColumns: Int32Array.from(convex),
+    convexWeights: Float64Array.from(convex, (column) => plan.quadratic[column]!),
+    convexTargets: Float64Array.from(targets),
+    otherColumns: Int32Array.from([...plan.activeColumns].filter((column) => plan.quadratic[column]! <= 0)),
+    constant: convex.reduce((sum, column, at) => sum + plan.quadratic[column]! * targets[at]! ** 2, 0),
+  };
+}
+
+/**
  * One pass over the feature matrix: bounds and blocks filter, the folded quadratic scores closeness to
  * every target at once, sparse bonuses and the year term add; a heap keeps the best `poolSize` rows.
  */
@@ -30,7 +56,10 @@ export function scan(
   for (const [row, value] of plan.bonuses) bonus[row] = value;
   for (const row of plan.blockedRows) blocked[row] = 1;
   try {
-    return scanRows(index, plan, scratch, new TopK(Math.max(1, poolSize)));
+    const terms = scanTerms(plan);
+    const best = scanRows(index, plan, terms, scratch, new TopK(Math.max(1, poolSize)));
+    // Scores are reported as the full quadratic form, comparable across queries' terms.
+    return best.map((entry) => ({ row: entry.row, score: entry.score + terms.constant - plan.constant }));
   } finally {
     for (const row of plan.bonuses.keys()) bonus[row] = 0;
     for (const row of plan.blockedRows) blocked[row] = 0;
@@ -40,16 +69,20 @@ export function scan(
 function scanRows(
   index: FeatureIndex,
   plan: QueryPlan,
+  terms: ScanTerms,
   scratch: ScanScratch,
   best: TopK,
 ): Array<{ row: number; score: number }> {
   const { standardized, columns, explicit, years, size } = index;
-  const { quadratic, linear, activeColumns, boundedColumns, lower, upper, forbidExplicit } = plan;
+  const { quadratic, linear, boundedColumns, lower, upper, forbidExplicit } = plan;
+  const { convexColumns, convexWeights, convexTargets, otherColumns } = terms;
   const { bonus, blocked } = scratch;
-  const activeCount = activeColumns.length;
+  const convexCount = convexColumns.length;
+  const otherCount = otherColumns.length;
   const boundedCount = boundedColumns.length;
   const useYear = plan.yearWeight > 0;
   const yearScale = plan.yearWeight / 10;
+  let threshold = best.threshold;
   rows: for (let row = 0; row < size; row++) {
     if (blocked[row] === 1) continue;
     if (forbidExplicit && explicit[row] === 1) continue;
@@ -60,8 +93,8 @@ function scanRows(
       if (value < lower[column]! || value > upper[column]!) continue rows;
     }
     let score = bonus[row]!;
-    for (let at = 0; at < activeCount; at++) {
-      const column = activeColumns[at]!;
+    for (let at = 0; at < otherCount; at++) {
+      const column = otherColumns[at]!;
       const value = standardized[base + column]!;
       score -= (quadratic[column]! * value + linear[column]!) * value;
     }
@@ -72,7 +105,16 @@ function scanRows(
         ? plan.yearWeight
         : Math.min(Math.abs(year - plan.yearTarget), 30) * yearScale;
     }
-    if (score > best.threshold) best.push(score, row);
+    for (let at = 0; at < convexCount; at++) {
+      const difference = standardized[base + convexColumns[at]!]! - convexTargets[at]!;
+      score -= convexWeights[at]! * difference * difference;
+      // Penalties only grow: once below the k-th best, the row cannot enter.
+      if (score <= threshold) continue rows;
+    }
+    if (score > threshold) {
+      best.push(score, row);
+      threshold = best.threshold;
+    }
   }
-  return best.drain().map((entry) => ({ row: entry.row, score: entry.score - plan.constant }));
+  return best.drain();
 }
