@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,5 +33,35 @@ describe('sqlite file store', () => {
     });
     expect(repeat.created).toBe(false);
     await second.close();
+  });
+});
+
+describe('sqlite file shared by two stores', () => {
+  it('interleaved appends through two connections get distinct consecutive seqs', async () => {
+    const path = join(directory, 'shared.db');
+    const [first, second] = await Promise.all([createSqliteStore({ path }), createSqliteStore({ path })]);
+    const session = await first.createSession({ userId: 'u1', title: 'shared' });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        (index % 2 === 0 ? first : second).appendMessage({
+          sessionId: session.id,
+          role: 'user',
+          text: `m${index}`,
+        }),
+      ),
+    );
+    const seqs = results.map((result) => result.message.seq).sort((left, right) => left - right);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('a database that cannot be opened fails as unavailable', async () => {
+    // A file where the database's directory should be: mkdir and open both fail.
+    const blocker = join(directory, 'not-a-directory');
+    writeFileSync(blocker, '');
+    const failure = await createSqliteStore({ path: join(blocker, 'x.db') })
+      .then(() => null)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'unavailable', retryable: true });
   });
 });
