@@ -74,6 +74,8 @@ export class AnthropicModel implements LanguageModel {
     };
     try {
       for await (const raw of events) {
+        // Events the SDK had already buffered are dropped once the listener has gone.
+        if (request.signal.aborted) return;
         const parsed = anthropicEventSchema.safeParse(raw);
         if (!parsed.success) {
           if (isUnknownEvent(raw)) continue;
@@ -99,11 +101,14 @@ export class AnthropicModel implements LanguageModel {
   }
 }
 
+const knownEventTypes: ReadonlySet<string> = new Set(
+  anthropicEventSchema.options.map((option) => option.shape.type.value),
+);
+
 /** New event types appear over time; one the schema does not know is skipped, not an error. */
 function isUnknownEvent(raw: unknown): boolean {
-  const known = ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop'];
   const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
-  return typeof type === 'string' && ![...known, 'message_delta', 'message_stop'].includes(type);
+  return typeof type === 'string' && !knownEventTypes.has(type);
 }
 
 function* handleEvent(event: AnthropicEvent, state: StreamState): Iterable<StreamPart> {

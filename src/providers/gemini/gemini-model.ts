@@ -61,6 +61,8 @@ export class GeminiModel implements LanguageModel {
     const state: StreamState = { toolCalls: 0, finishReason: undefined, inputTokens: 0, outputTokens: 0 };
     try {
       for await (const raw of chunks) {
+        // Chunks the SDK had already buffered are dropped once the listener has gone.
+        if (request.signal.aborted) return;
         const parsed = geminiChunkSchema.safeParse(raw);
         if (!parsed.success) {
           yield { type: 'error', error: malformedChunk('gemini', parsed.error.message) };

@@ -59,6 +59,8 @@ export class OpenAIModel implements LanguageModel {
     let usage: OpenAIChunk['usage'];
     try {
       for await (const raw of chunks) {
+        // Chunks the SDK had already buffered are dropped once the listener has gone.
+        if (signal.aborted) return;
         const parsed = openAIChunkSchema.safeParse(raw);
         if (!parsed.success) {
           yield { type: 'error', error: malformedChunk('openai', parsed.error.message) };
