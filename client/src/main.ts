@@ -9,7 +9,7 @@ import {
   type ServerToClientEvents,
 } from '../../src/protocol/index.js';
 import { forgetToken, guestToken } from './auth.js';
-import { messageBubble, setBubbleMeta, setBubbleText, trackCards } from './render.js';
+import { type FeedbackHandler, messageBubble, setBubbleMeta, setBubbleText, trackCards } from './render.js';
 
 const SESSION_KEY = 'echotune.sessionId';
 const messagesView = document.querySelector<HTMLElement>('#messages')!;
@@ -31,6 +31,7 @@ const state = {
   lastSeq: 0,
   renderedSeqs: new Set<number>(),
   turns: new Map<string, LiveTurn>(),
+  storedTurnBubbles: new Map<string, HTMLElement>(),
 };
 
 function setStatus(text: string): void {
@@ -60,7 +61,10 @@ function showStoredMessage(message: Message): void {
   if (message.meta && state.turns.has(message.meta.turnId)) return;
   state.renderedSeqs.add(message.seq);
   const bubble = messageBubble(message.role, message.text);
-  if (message.meta) setBubbleMeta(bubble, `${message.meta.provider} · ${message.meta.model}`);
+  if (message.meta) {
+    setBubbleMeta(bubble, `${message.meta.provider} · ${message.meta.model}`);
+    state.storedTurnBubbles.set(message.meta.turnId, bubble);
+  }
   messagesView.append(bubble);
   scrollToEnd();
 }
@@ -73,6 +77,11 @@ async function openSession(socket: ChatSocket): Promise<void> {
         afterSeq: state.lastSeq,
       });
       for (const message of joined.messages) showStoredMessage(message);
+      for (const { turnId, recommendationId, tracks } of joined.recommendations) {
+        state.storedTurnBubbles
+          .get(turnId)
+          ?.append(trackCards(tracks, sendFeedback(socket, recommendationId)));
+      }
       return;
     } catch {
       // A session from an old token or a wiped database: start a fresh one.
@@ -95,6 +104,18 @@ function liveTurn(turnId: string): LiveTurn {
   return turn;
 }
 
+function sendFeedback(socket: ChatSocket, recommendationId: string): FeedbackHandler {
+  return async (trackId, signal) => {
+    try {
+      await request(socket, 'feedback', { recommendationId, trackId, signal });
+      return true;
+    } catch (error) {
+      setStatus(String(error));
+      return false;
+    }
+  };
+}
+
 function listen(socket: ChatSocket): void {
   socket.on('message:new', ({ message }) => showStoredMessage(message));
   socket.on('turn:start', ({ turnId, provider, model }) => {
@@ -112,17 +133,7 @@ function listen(socket: ChatSocket): void {
   socket.on('turn:recs', ({ turnId, recommendationId, tracks }) => {
     const turn = liveTurn(turnId);
     for (const track of tracks) turn.recommendationIds.set(track.id, recommendationId);
-    turn.bubble.append(
-      trackCards(tracks, async (trackId, signal) => {
-        try {
-          await request(socket, 'feedback', { recommendationId, trackId, signal });
-          return true;
-        } catch (error) {
-          setStatus(String(error));
-          return false;
-        }
-      }),
-    );
+    turn.bubble.append(trackCards(tracks, sendFeedback(socket, recommendationId)));
     scrollToEnd();
   });
   socket.on('turn:done', ({ turnId, message, costUsd, ttftMs, totalMs }) => {

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { EchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ClientAckResults, ClientPayload, Message, Page, Session } from '../protocol/index.js';
+import type {
+  ClientAckResults,
+  ClientPayload,
+  Message,
+  Page,
+  Session,
+  SessionRecommendation,
+} from '../protocol/index.js';
 import type { ModelRouter } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
 import type { PageRequest, Store } from '../store/index.js';
 import { SessionQueue } from './session-queue.js';
+import { toRecommendedTrack } from './track-view.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
 import type { TurnSink } from './turn-sink.js';
 
@@ -66,7 +74,27 @@ export class ChatService {
       if (!page.nextCursor || !last) break;
       afterSeq = last.seq;
     }
-    return { session, messages };
+    return { session, messages, recommendations: await this.recommendationsOf(messages) };
+  }
+
+  /** The cards shown with these assistant messages, in order, skipping expired recommendations. */
+  private async recommendationsOf(messages: Message[]): Promise<SessionRecommendation[]> {
+    const ids = messages.flatMap((message) => message.meta?.recommendationIds ?? []);
+    const stored = (await Promise.all(ids.map((id) => this.options.store.getRecommendation(id)))).filter(
+      (recommendation) => recommendation !== null,
+    );
+    const tracks = await this.options.store.getTracks([
+      ...new Set(stored.flatMap((recommendation) => recommendation.tracks.map((item) => item.trackId))),
+    ]);
+    const byId = new Map(tracks.map((track) => [track.id, track]));
+    return stored.map((recommendation) => ({
+      recommendationId: recommendation.id,
+      turnId: recommendation.turnId,
+      tracks: recommendation.tracks.flatMap((item) => {
+        const track = byId.get(item.trackId);
+        return track ? [toRecommendedTrack(track, item.score, item.reasons)] : [];
+      }),
+    }));
   }
 
   async listSessions(userId: string, page: PageRequest): Promise<Page<Session>> {

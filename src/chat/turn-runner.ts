@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EchoError, toEchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { AssistantMeta, Attempt, CatalogTrack, Message, RecommendedTrack } from '../protocol/index.js';
+import type { AssistantMeta, Attempt, Message, RecommendedTrack } from '../protocol/index.js';
 import type { ChatMessage, ModelRouter, ToolCall } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
 import type { Store } from '../store/index.js';
@@ -14,6 +14,7 @@ import {
   toolResultContent,
 } from './recommend-tracks-tool.js';
 import { findTrackMentions } from './track-mentions.js';
+import { toRecommendedTrack } from './track-view.js';
 import type { TurnSink } from './turn-sink.js';
 
 /** Resolver confidence above which a song named in the reply is shown as a card. */
@@ -279,22 +280,10 @@ async function showMentionedTracks(
   if (resolved.length === 0) return;
   const confidence = new Map(resolved.map((item) => [item.trackId!, item.confidence]));
   const tracks = await deps.store.getTracks([...confidence.keys()]);
-  const shown = tracks.map((track) => mentionedTrack(track, confidence.get(track.id) ?? 0));
+  const shown = tracks.map((track) =>
+    toRecommendedTrack(track, confidence.get(track.id) ?? 0, ['named in the reply']),
+  );
   await publishRecommendation(deps, input, record, { mentions }, shown);
-}
-
-function mentionedTrack(track: CatalogTrack, confidence: number): RecommendedTrack {
-  return {
-    id: track.id,
-    name: track.name,
-    artists: track.artists,
-    album: track.album,
-    genres: track.genres,
-    features: track.features,
-    popularity: track.popularity,
-    score: confidence,
-    reasons: ['named in the reply'],
-  };
 }
 
 function metaOf(input: TurnInput, record: TurnRecord, totalMs: number): AssistantMeta {

@@ -38,7 +38,7 @@ export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientPay
 
 export interface ClientAckResults {
   'session:create': { session: Session };
-  'session:join': { session: Session; messages: Message[] };
+  'session:join': { session: Session; messages: Message[]; recommendations: SessionRecommendation[] };
   'message:send': { messageId: string; seq: number };
   'turn:cancel': { cancelled: boolean };
   feedback: { feedbackId: string };
@@ -47,6 +47,13 @@ export interface ClientAckResults {
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
 export type AckCallback<E extends ClientEventName> = (response: Ack<ClientAckResults[E]>) => void;
+
+/** The track cards of a past turn, so a (re)joining client can show them again. */
+export interface SessionRecommendation {
+  recommendationId: string;
+  turnId: string;
+  tracks: RecommendedTrack[];
+}
 
 /** Server → room `session:<id>` payloads. */
 export interface ServerPayloads {

@@ -56,9 +56,17 @@ describe.skipIf(!hasChromium)('browser client in real Chromium', () => {
     expect(reply).toContain(firstTrack ?? '\u0000');
     await page.screenshot({ path: join(tmpdir(), 'echotune-chat.png') });
 
-    await cards.first().getByRole('button', { name: /Like/ }).click();
+    // A reload rejoins the session: the conversation and its cards come back from the server.
+    const shown = await cards.count();
+    await page.reload();
+    await page.locator('.message.assistant .text', { hasText: firstTrack ?? '' }).waitFor();
+    await expect.poll(() => page.locator('.track').count()).toBe(shown);
+
+    await page.locator('.track').first().getByRole('button', { name: /Like/ }).click();
     await expect
-      .poll(() => cards.first().getByRole('button', { name: /Like/ }).getAttribute('aria-pressed'))
+      .poll(() =>
+        page.locator('.track').first().getByRole('button', { name: /Like/ }).getAttribute('aria-pressed'),
+      )
       .toBe('true');
   });
 

@@ -110,6 +110,17 @@ export function describeChatFlow(name: string, backend: ChatFlowBackend): void {
       expect(joined.messages.map((message) => message.seq)).toEqual([ack.seq, assistant.seq]);
       expect(joined.messages[1]?.text.length).toBeGreaterThan(20);
       expect(joined.messages[1]?.meta?.finishReason).not.toBe('cancelled');
+      const shownBeforeDrop = first.of('turn:recs')[0]!;
+      expect(joined.recommendations).toEqual([
+        {
+          recommendationId: shownBeforeDrop.recommendationId,
+          turnId: shownBeforeDrop.turnId,
+          tracks: expect.any(Array),
+        },
+      ]);
+      expect(joined.recommendations[0]!.tracks.map((track) => track.id)).toEqual(
+        shownBeforeDrop.tracks.map((track) => track.id),
+      );
     });
 
     it('refuses to let a listener join or write another listener’s session', async (context) => {
