@@ -156,11 +156,14 @@ export class MongoConversations {
     return null;
   }
 
-  /** Reserves the session's next seq with one $inc on the session document, bumping updatedAt too. */
+  /**
+   * Reserves the session's next seq with one $inc on the session document, bumping updatedAt too ($max,
+   * so racing appends never move it back).
+   */
   async #nextSeq(sessionId: string, updatedAt: string): Promise<number> {
     const session = await this.#collections.sessions.findOneAndUpdate(
       { _id: sessionId },
-      { $inc: { lastSeq: 1 }, $set: { updatedAt } },
+      { $inc: { lastSeq: 1 }, $max: { updatedAt } },
       // No projection: the session document is small, and FerretDB 1.x rejects findAndModify `fields`.
       { returnDocument: 'after' },
     );
