@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { ModelRequest, StreamPart } from '../../src/providers/index.js';
+import { recommendQuerySchema } from '../../src/recommend/index.js';
 import { type FakeProvider, startFakeProvider } from './fake-servers/index.js';
 import { collect, textOf } from './support/collect.js';
 import { type AdapterKind, modelFor, wireOf } from './support/models.js';
@@ -77,6 +79,15 @@ describe.each<AdapterKind>(['openai', 'openai-compatible', 'anthropic', 'gemini'
     expect(sent).toContain('call_1');
     if (wireOf(kind) === 'openai') expect(sent).toContain('"include_usage":true');
     if (kind === 'gemini') expect(fake.requests.at(-1)?.path).toContain(':streamGenerateContent?alt=sse');
+  });
+
+  it('declares the real recommend_tracks schema (zod JSON Schema) without its $schema marker', async () => {
+    fake.setScript({ reply: { text: 'ok' } });
+    const inputSchema = z.toJSONSchema(recommendQuerySchema) as Record<string, unknown>;
+    await collect(model().stream(request({ tools: [{ ...recommendTool, inputSchema }] })));
+    const sent = JSON.stringify(fake.requests.at(-1)?.body);
+    expect(sent).toContain('target_energy');
+    expect(sent).not.toContain('$schema');
   });
 
   it('turns a 429 into a retryable error part carrying Retry-After', async () => {

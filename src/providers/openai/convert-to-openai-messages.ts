@@ -32,8 +32,9 @@ export function convertToOpenAIMessages(
 }
 
 export function convertToOpenAITools(tools: readonly ToolDefinition[]): ChatCompletionTool[] {
-  return tools.map((tool) => ({
-    type: 'function',
-    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
-  }));
+  return tools.map((tool) => {
+    // The $schema marker zod adds is noise to the API and rejected by some compatible servers.
+    const { $schema: _schema, ...parameters } = tool.inputSchema;
+    return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
+  });
 }
