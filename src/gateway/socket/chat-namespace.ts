@@ -74,10 +74,10 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
       return result;
     },
     'message:send': async (socket, payload) => {
-      await chat.authorizeSession(socket.data.userId, payload.sessionId);
-      // The sender hears its own turn even if it never joined explicitly.
+      const sent = await chat.sendMessage(socket.data.userId, payload, sink);
+      // The sender hears its own turn even if it never joined: chat broadcasts on the next tick, after this.
       await socket.join(roomForSession(payload.sessionId));
-      return chat.sendMessage(socket.data.userId, payload, sink);
+      return sent;
     },
     'turn:cancel': (socket, payload) => chat.cancelTurn(socket.data.userId, payload),
     feedback: (socket, payload) => chat.addFeedback(socket.data.userId, payload),
