@@ -3,6 +3,14 @@ export { estimateFeatures, genreProfiles } from './catalog/estimate-features.js'
 export { loadCatalog } from './catalog/load-catalog.js';
 export { CooccurrenceModel } from './cooccurrence.js';
 export { createRecommender, type Engine, type RecommenderOptions } from './engine.js';
+export {
+  type ImportIntoStoreOptions,
+  type ImportReport,
+  type ImportResult,
+  importCatalogIntoStore,
+  importRecords,
+  openCatalogSource,
+} from './import/index.js';
 export { activityTable, moodTable } from './mood-table.js';
 export {
   type RecommendQuery,

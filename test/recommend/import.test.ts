@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -70,6 +72,24 @@ describe('catalog import', () => {
     const { report } = await importRecords(source.records);
     expect(report.imported).toBe(3);
     expect(source.bytesRead()).toBe(source.totalBytes);
+  });
+
+  it('downloads a CSV from an http URL', async () => {
+    const body = readFileSync(fixture('kaggle-sample.csv'));
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/csv', 'content-length': body.length });
+      response.end(body);
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const source = await openCatalogSource(`http://127.0.0.1:${port}/tracks.csv`);
+      const { report } = await importRecords(source.records);
+      expect(report).toMatchObject({ columnSet: 'kaggle', imported: 3 });
+      expect(source.totalBytes).toBe(body.length);
+    } finally {
+      server.close();
+    }
   });
 
   it('imports into the store and records the import job', async () => {
