@@ -11,6 +11,7 @@ import {
   defaultBreakerSettings,
   emptyHealthRecord,
   errorRate,
+  type HealthRecord,
   type HealthStore,
   MemoryHealthStore,
   recordAttempt,
@@ -182,7 +183,7 @@ export class Router implements ModelRouter {
       const now = this.now();
       const selection = selectDeployment({
         deployments: this.deployments,
-        health: await this.health.read(this.ids),
+        health: await this.readHealth(),
         policy: this.policy,
         promptTokens,
         expectedOutputTokens: Math.min(
@@ -208,16 +209,33 @@ export class Router implements ModelRouter {
       if (!selection.deployment) return null;
       const chosen = selection.deployment;
       if (selection.probe) {
-        const claim = await this.health.update(chosen.id, (record) =>
-          claimProbe(record, this.now(), this.breaker),
-        );
         // Another request (maybe on another instance) holds the probe: look elsewhere.
-        if (!claim.applied) {
+        if (!(await this.claimProbe(chosen.id))) {
           state.excluded.add(chosen.id);
           continue;
         }
       }
       return { value: chosen, reason: selection.reason, retry: state.tried.has(chosen.id) };
+    }
+  }
+
+  /** Shared health is advisory: if the store fails, route on what this instance last saw. */
+  private async readHealth(): Promise<Map<string, HealthRecord>> {
+    try {
+      return await this.health.read(this.ids);
+    } catch (error) {
+      this.logger.warn({ error: String(error) }, 'could not read deployment health; using the last known');
+      return new Map(this.ids.map((id) => [id, this.health.cached(id) ?? emptyHealthRecord()]));
+    }
+  }
+
+  private async claimProbe(id: string): Promise<boolean> {
+    try {
+      const claim = await this.health.update(id, (record) => claimProbe(record, this.now(), this.breaker));
+      return claim.applied;
+    } catch (error) {
+      this.logger.warn({ deploymentId: id, error: String(error) }, 'could not claim the half-open probe');
+      return true;
     }
   }
 

@@ -322,3 +322,18 @@ describe('cost and cancellation', () => {
     expect(router.status()[0]?.circuit).toBe('closed');
   });
 });
+
+describe('health store trouble', () => {
+  it('keeps routing on the last known health when the store cannot be read or written', async () => {
+    const provider = await fake('openai', { reply: { text: 'still here' } });
+    const { router, health } = testRouter([fakeDeployment('steady', 'openai', provider.baseURL)]);
+    health.read = async () => {
+      throw new Error('redis down');
+    };
+    health.update = async () => {
+      throw new Error('redis down');
+    };
+    const events = await collect(router.stream(userRequest()));
+    expect(textOf(events)).toBe('still here');
+  });
+});
