@@ -127,7 +127,11 @@ export function selectDeployment<T extends DeploymentSettings>(input: SelectionI
         (item) => !isFallback(item.deployment) && input.tried?.has(item.deployment.id),
       ),
     },
-    { label: 'last resort', members: eligible.filter((item) => isFallback(item.deployment)) },
+    {
+      // With nothing but the fallback configured (a fresh install) it is simply the deployment.
+      label: input.deployments.every(isFallback) ? '' : 'last resort',
+      members: eligible.filter((item) => isFallback(item.deployment)),
+    },
   ];
   const tier = tiers.find((candidate) => candidate.members.length > 0);
   if (!tier) return { deployment: null, reason: 'no deployment available', probe: false, scores };
