@@ -1,11 +1,13 @@
 /**
  * What EchoTune adds before the first words reach a listener: time from `message:send` to the first
  * `turn:delta` at the client, minus the upstream's own time to first byte, at 1, 50 and 200 concurrent
- * turns. Three processes, so no side steals the others' event loop: this one (clients), a local upstream
+ * turns in flight. Three processes, so no side steals the others' event loop: this one (clients), a local upstream
  * speaking OpenAI's SSE wire format, and an EchoTune server using the real OpenAI SDK against it.
  * Baseline, measured in the same run: the OpenAI SDK called directly from this process (one HTTP hop).
  *
- *   npx tsx bench/turn-overhead-bench.ts [--samples 200]
+ *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level at least; ~3 minutes)
+ *   BENCH_LEVELS=1,50 …            only these levels
+ *   BENCH_PROFILE=1 …              the server writes a V8 CPU profile to /tmp/prof
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,10 @@ import { freePort } from '../test/support/environment.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const MARK = 'ttfb=';
-const LEVELS = [1, 50, 200];
+const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
+const STREAM_CHUNKS = 40;
+const CHUNK_INTERVAL_MS = 50;
+const TURN_MS = STREAM_CHUNKS * CHUNK_INTERVAL_MS;
 
 // ---------- the upstream: OpenAI Chat Completions SSE, reporting its own time to first byte ----------
 
@@ -121,15 +126,21 @@ async function measureDirect(client: OpenAI): Promise<number> {
   return overhead;
 }
 
-async function rounds(
+/**
+ * N workers, each starting at a random point of one turn's length and then running turns back to back,
+ * so that new turns keep arriving while about N others are streaming (a steady state, not a burst).
+ */
+async function inFlight(
   level: number,
   samples: number,
   turn: (slot: number) => Promise<number>,
 ): Promise<number[]> {
   const results: number[] = [];
-  while (results.length < samples) {
-    results.push(...(await Promise.all(Array.from({ length: level }, (_, slot) => turn(slot)))));
-  }
+  const worker = async (slot: number) => {
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * TURN_MS));
+    while (results.length < samples) results.push(await turn(slot));
+  };
+  await Promise.all(Array.from({ length: level }, (_, slot) => worker(slot)));
   return results;
 }
 
@@ -139,10 +150,16 @@ function percentile(values: number[], p: number): number {
 }
 
 function startChild(args: string[], env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const profile =
+    process.env.BENCH_PROFILE && args.includes('server') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)));
@@ -179,14 +196,15 @@ async function runBench(samples: number): Promise<void> {
   const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
   try {
     const listeners = await Promise.all(
-      Array.from({ length: Math.max(...LEVELS) }, () => connectListener(url)),
+      Array.from({ length: Math.max(10, ...LEVELS) }, () => connectListener(url)),
     );
-    await rounds(10, 50, (slot) => measureTurn(listeners[slot]!)); // warm-up: JIT, connection pools
-    await rounds(10, 50, () => measureDirect(direct));
+    await inFlight(10, 30, (slot) => measureTurn(listeners[slot]!)); // warm-up: JIT, connection pools
+    await inFlight(10, 30, () => measureDirect(direct));
     const rows: string[][] = [];
     for (const level of LEVELS) {
-      const service = await rounds(level, samples, (slot) => measureTurn(listeners[slot]!));
-      const baseline = await rounds(level, samples, () => measureDirect(direct));
+      const wanted = Math.max(samples, 2 * level);
+      const service = await inFlight(level, wanted, (slot) => measureTurn(listeners[slot]!));
+      const baseline = await inFlight(level, wanted, () => measureDirect(direct));
       const [s50, s99, b50, b99] = [
         percentile(service, 50),
         percentile(service, 99),
@@ -207,7 +225,8 @@ async function runBench(samples: number): Promise<void> {
     printTable(rows);
     for (const listener of listeners) listener.socket.close();
   } finally {
-    server.kill('SIGTERM');
+    server.kill('SIGINT');
+    await new Promise((resolve) => server.once('exit', resolve));
     upstream.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -229,7 +248,12 @@ function printTable(rows: string[][]): void {
   );
   const line = (cells: string[]) =>
     `| ${cells.map((cell, column) => cell.padStart(widths[column]!)).join(' | ')} |`;
-  console.log('\nOverhead before the first delta (client time to first delta − upstream time to first byte)');
+  console.log(
+    '\nOverhead before the first delta (client time to first delta − upstream time to first byte),',
+  );
+  console.log(
+    `with N turns in flight (each streams ~${TURN_MS} ms; new turns start while the others stream)`,
+  );
   console.log(line(header));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
@@ -246,9 +270,11 @@ if (role === 'upstream') {
   await runUpstream(Number(argument('port')));
 } else if (role === 'server') {
   const { startServer } = await import('../src/server.js');
-  await startServer();
+  const server = await startServer();
+  // A normal exit, so `--cpu-prof` (BENCH_PROFILE=1) can write its profile.
+  process.once('SIGINT', () => server.close().then(() => process.exit(0)));
   process.send?.('ready');
 } else {
-  await runBench(Number(argument('samples') ?? 200));
+  await runBench(Number(argument('samples') ?? 30));
   process.exit(0);
 }
