@@ -24,11 +24,14 @@ export const artistProfileAttributes = [
   'loudness',
   'popularity',
 ] as const satisfies readonly TunableAttribute[];
-export const artistProfileColumns = Int32Array.from(
-  { length: artistProfileAttributes.length + 1 },
-  (_, at) => yearColumn + 1 + at,
-);
-const columnCount = yearColumn + 1 + artistProfileAttributes.length + 1;
+/** Physical columns of the row-major matrix: the tunable attributes and the year. */
+const columnCount = yearColumn + 1;
+const profileWidth = artistProfileAttributes.length + 1;
+/**
+ * Virtual columns after the physical ones: the artist profile, stored once per artist (a small table
+ * that stays in cache) rather than repeated in every row, so a scan streams half the bytes.
+ */
+export const artistProfileColumns = Int32Array.from({ length: profileWidth }, (_, at) => columnCount + at);
 
 /**
  * The catalog laid out for scanning: one row-major Float32Array of z-scores (every tunable attribute),
@@ -38,9 +41,17 @@ const columnCount = yearColumn + 1 + artistProfileAttributes.length + 1;
 export interface FeatureIndex {
   readonly tracks: readonly CatalogTrack[];
   readonly size: number;
+  /** Physical row width of `standardized`. */
   readonly columns: number;
+  /** Physical plus virtual (artist-profile) columns: the width of query plans. */
+  readonly width: number;
   /** size × columns z-scores, row-major. */
   readonly standardized: Float32Array;
+  /** Artist profiles in z units, profileWidth per profile, and each row's profile number. */
+  readonly profiles: Float32Array;
+  readonly profileWidth: number;
+  readonly profileOfRow: Int32Array;
+  /** Per physical column. */
   readonly means: Float64Array;
   readonly deviations: Float64Array;
   /** Release year per row, NaN when unknown. */
@@ -74,14 +85,17 @@ export function buildFeatureIndex(tracks: readonly CatalogTrack[]): FeatureIndex
     standardized[row * columnCount + yearColumn] = Number.isNaN(years[row]!) ? meanYear : years[row]!;
   });
   const artists = indexArtists(tracks);
-  fillArtistProfiles(standardized, artists.rowArtists, artists.artistRows);
+  const profiles = buildArtistProfiles(standardized, artists.rowArtists, artists.artistRows);
   const { means, deviations } = standardize(standardized, size);
   const albums = indexAlbums(tracks);
   return {
     tracks,
     size,
     columns: columnCount,
+    width: columnCount + profileWidth,
     standardized,
+    profileWidth,
+    ...profiles,
     means,
     deviations,
     years,
@@ -209,28 +223,58 @@ function indexAlbums(tracks: readonly CatalogTrack[]): {
   return { albums, albumRows: new Map([...lists].map(([album, rows]) => [album, Int32Array.from(rows)])) };
 }
 
-/** Writes each row's first-artist profile (mean of raw values over the artist's rows) into its columns. */
-function fillArtistProfiles(
+/**
+ * Each artist's profile (mean of raw values over the artist's rows; a row without artists gets its own),
+ * standardized with row weights so a profile distance has the same scale as a track distance.
+ */
+function buildArtistProfiles(
   matrix: Float32Array,
   rowArtists: readonly Int32Array[],
   artistRows: readonly Int32Array[],
-): void {
+): { profiles: Float32Array; profileOfRow: Int32Array } {
   const sourceColumns = [...artistProfileAttributes.map((name) => attributeColumn.get(name)!), yearColumn];
-  const sums = new Float64Array(sourceColumns.length);
-  const profiles = artistRows.map((rows) => {
-    sums.fill(0);
-    for (const row of rows) {
-      sourceColumns.forEach((column, at) => {
-        sums[at]! += matrix[row * columnCount + column]!;
-      });
+  const profileOfRow = Int32Array.from(rowArtists, (artists) => artists[0] ?? -1);
+  const artistlessRows: number[] = [];
+  profileOfRow.forEach((profile, row) => {
+    if (profile >= 0) return;
+    profileOfRow[row] = artistRows.length + artistlessRows.length;
+    artistlessRows.push(row);
+  });
+  const extra = artistRows.length + artistlessRows.length;
+  const profiles = new Float32Array(extra * profileWidth);
+  const rowsOf = (profile: number): ArrayLike<number> =>
+    profile < artistRows.length ? artistRows[profile]! : [artistlessRows[profile - artistRows.length]!];
+  for (let profile = 0; profile < extra; profile++) {
+    const rows = rowsOf(profile);
+    for (let at = 0; at < sourceColumns.length; at++) {
+      let sum = 0;
+      for (let index = 0; index < rows.length; index++)
+        sum += matrix[rows[index]! * columnCount + sourceColumns[at]!]!;
+      profiles[profile * profileWidth + at] = sum / Math.max(1, rows.length);
     }
-    return Float64Array.from(sums, (sum) => sum / Math.max(1, rows.length));
-  });
-  rowArtists.forEach((artists, row) => {
-    const first = artists[0];
-    sourceColumns.forEach((column, at) => {
-      const value = first === undefined ? matrix[row * columnCount + column]! : profiles[first]![at]!;
-      matrix[row * columnCount + artistProfileColumns[at]!] = value;
-    });
-  });
+  }
+  for (let at = 0; at < profileWidth; at++) {
+    let sum = 0;
+    let squares = 0;
+    for (const profile of profileOfRow) {
+      const value = profiles[profile * profileWidth + at]!;
+      sum += value;
+      squares += value * value;
+    }
+    const mean = sum / Math.max(1, profileOfRow.length);
+    const variance = squares / Math.max(1, profileOfRow.length) - mean * mean;
+    const deviation = variance > 1e-12 ? Math.sqrt(variance) : 1;
+    for (let profile = 0; profile < extra; profile++) {
+      const slot = profile * profileWidth + at;
+      profiles[slot] = (profiles[slot]! - mean) / deviation;
+    }
+  }
+  return { profiles, profileOfRow };
+}
+
+/** A row's z-value in any plan column, physical or virtual (artist profile). */
+export function valueAt(index: FeatureIndex, row: number, column: number): number {
+  return column < index.columns
+    ? index.standardized[row * index.columns + column]!
+    : index.profiles[index.profileOfRow[row]! * index.profileWidth + column - index.columns]!;
 }

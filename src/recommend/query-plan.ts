@@ -83,7 +83,7 @@ export function buildPlan(inputs: PlanInputs): QueryPlan {
   plan.linear[attributeColumn.get('popularity')!]! -= weights.popularity;
   for (const source of plan.sources) foldSource(plan, source);
   plan.activeColumns = Int32Array.from(
-    Array.from({ length: index.columns }, (_, column) => column).filter(
+    Array.from({ length: index.width }, (_, column) => column).filter(
       (column) => plan.quadratic[column] !== 0 || plan.linear[column] !== 0,
     ),
   );
@@ -92,12 +92,12 @@ export function buildPlan(inputs: PlanInputs): QueryPlan {
 
 function emptyPlan(index: FeatureIndex, listener: ListenerSignals): QueryPlan {
   return {
-    quadratic: new Float64Array(index.columns),
-    linear: new Float64Array(index.columns),
+    quadratic: new Float64Array(index.width),
+    linear: new Float64Array(index.width),
     constant: 0,
     activeColumns: new Int32Array(0),
-    lower: new Float64Array(index.columns).fill(Number.NEGATIVE_INFINITY),
-    upper: new Float64Array(index.columns).fill(Number.POSITIVE_INFINITY),
+    lower: new Float64Array(index.width).fill(Number.NEGATIVE_INFINITY),
+    upper: new Float64Array(index.width).fill(Number.POSITIVE_INFINITY),
     boundedColumns: new Int32Array(0),
     yearTarget: Number.NaN,
     yearWeight: 0,
@@ -118,7 +118,7 @@ function emptyPlan(index: FeatureIndex, listener: ListenerSignals): QueryPlan {
 
 function addRanges(plan: QueryPlan, index: FeatureIndex, query: RecommendQuery, weights: Weights): void {
   const bounded = new Set<number>();
-  const targets = new Float64Array(index.columns).fill(Number.NaN);
+  const targets = new Float64Array(index.width).fill(Number.NaN);
   let targetCount = 0;
   indexedAttributes.forEach((attribute, column) => {
     const minimum = query[`min_${attribute}`];
@@ -157,7 +157,7 @@ function addMoodAndActivity(
       plan.warnings.push(`unknown ${kind} '${word}'`);
       continue;
     }
-    const point = new Float64Array(index.columns).fill(Number.NaN);
+    const point = new Float64Array(index.width).fill(Number.NaN);
     for (const [attribute, value] of Object.entries(found.entry.targets)) {
       const column = attributeColumn.get(attribute as TunableAttribute)!;
       point[column] = toStandard(index, column, value);

@@ -73,7 +73,7 @@ function scanRows(
   scratch: ScanScratch,
   best: TopK,
 ): Array<{ row: number; score: number }> {
-  const { standardized, columns, explicit, years, size } = index;
+  const { standardized, columns, explicit, years, size, profiles, profileOfRow, profileWidth } = index;
   const { quadratic, linear, boundedColumns, lower, upper, forbidExplicit } = plan;
   const { convexColumns, convexWeights, convexTargets, otherColumns } = terms;
   const { bonus, blocked } = scratch;
@@ -87,6 +87,8 @@ function scanRows(
     if (blocked[row] === 1) continue;
     if (forbidExplicit && explicit[row] === 1) continue;
     const base = row * columns;
+    // Offset such that profiles[profileBase + column] is the row's value in a virtual column.
+    const profileBase = profileOfRow[row]! * profileWidth - columns;
     for (let at = 0; at < boundedCount; at++) {
       const column = boundedColumns[at]!;
       const value = standardized[base + column]!;
@@ -95,7 +97,7 @@ function scanRows(
     let score = bonus[row]!;
     for (let at = 0; at < otherCount; at++) {
       const column = otherColumns[at]!;
-      const value = standardized[base + column]!;
+      const value = column < columns ? standardized[base + column]! : profiles[profileBase + column]!;
       score -= (quadratic[column]! * value + linear[column]!) * value;
     }
     if (useYear) {
@@ -106,7 +108,9 @@ function scanRows(
         : Math.min(Math.abs(year - plan.yearTarget), 30) * yearScale;
     }
     for (let at = 0; at < convexCount; at++) {
-      const difference = standardized[base + convexColumns[at]!]! - convexTargets[at]!;
+      const column = convexColumns[at]!;
+      const value = column < columns ? standardized[base + column]! : profiles[profileBase + column]!;
+      const difference = value - convexTargets[at]!;
       score -= convexWeights[at]! * difference * difference;
       // Penalties only grow: once below the k-th best, the row cannot enter.
       if (score <= threshold) continue rows;

@@ -1,4 +1,10 @@
-import { artistProfileColumns, attributeColumn, type FeatureIndex, yearColumn } from './feature-index.js';
+import {
+  artistProfileColumns,
+  attributeColumn,
+  type FeatureIndex,
+  valueAt,
+  yearColumn,
+} from './feature-index.js';
 import type { TunableAttribute } from './query.js';
 
 /**
@@ -66,28 +72,24 @@ export function centroid(
   rowWeights?: readonly number[],
 ): Float64Array | null {
   if (rows.length === 0) return null;
-  const point = new Float64Array(index.columns);
+  const point = new Float64Array(index.width);
   let total = 0;
   rows.forEach((row, at) => {
     const weight = rowWeights?.[at] ?? 1;
     total += weight;
-    for (let column = 0; column < index.columns; column++) {
-      point[column]! += weight * index.standardized[row * index.columns + column]!;
-    }
+    for (let column = 0; column < index.width; column++)
+      point[column]! += weight * valueAt(index, row, column);
   });
   if (total <= 0) return null;
-  for (let column = 0; column < index.columns; column++) point[column]! /= total;
+  for (let column = 0; column < index.width; column++) point[column]! /= total;
   return point;
 }
 
 /** Mean squared z-distance between two rows' artist profiles (and years). */
 export function profileDistance(index: FeatureIndex, left: number, right: number): number {
-  const data = index.standardized;
-  const leftBase = left * index.columns;
-  const rightBase = right * index.columns;
   let sum = 0;
   for (const column of profileColumns) {
-    const difference = data[leftBase + column]! - data[rightBase + column]!;
+    const difference = valueAt(index, left, column) - valueAt(index, right, column);
     sum += difference * difference;
   }
   return sum / profileColumns.length;
