@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServer, redisBinary, startRedisServer } from '../providers/support/redis-server.js';
+import { startTestServer, type TestServer } from '../support/echotune-server.js';
+import { missing } from '../support/environment.js';
+
+const skipped = !redisBinary && missing('multi-instance rooms', 'redis-server is not installed');
+
+describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
+  let redis: RedisServer;
+  let dataDir: string;
+  const servers: TestServer[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    dataDir = mkdtempSync(join(tmpdir(), 'echotune-shared-'));
+    const env = {
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      DATA_DIR: dataDir,
+    };
+    servers.push(await startTestServer(env), await startTestServer(env));
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+    redis?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers one session’s turn to a tab on the other instance, and accepts the token there', async () => {
+    const [first, second] = servers as [TestServer, TestServer];
+    const { token } = await first.guest();
+    const sender = await first.connect(token);
+    const otherTab = await second.connect(token);
+    const { session } = await sender.ok('session:create', {});
+    await otherTab.ok('session:join', { sessionId: session.id });
+
+    const ack = await sender.ok('message:send', {
+      sessionId: session.id,
+      clientMsgId: 'x1',
+      text: 'calm piano',
+    });
+    const seen = await otherTab.waitFor('message:new');
+    expect(seen.message.id).toBe(ack.messageId);
+    const done = await otherTab.waitFor('turn:done');
+    expect(otherTab.of('turn:recs')).toHaveLength(1);
+    const deltas = otherTab.of('turn:delta');
+    expect(deltas.map((delta) => delta.index)).toEqual(deltas.map((_, index) => index));
+    expect(deltas.map((delta) => delta.text).join('')).toBe(done.message.text);
+  });
+
+  it('lets a client whose instance is gone catch up on the other one', async () => {
+    const [first, second] = servers as [TestServer, TestServer];
+    const { token } = await first.guest();
+    const client = await first.connect(token);
+    const { session } = await client.ok('session:create', {});
+    await client.ok('message:send', { sessionId: session.id, clientMsgId: 'y1', text: 'jazz for dinner' });
+    const done = await client.waitFor('turn:done');
+    client.socket.disconnect();
+
+    const moved = await second.connect(token);
+    const joined = await moved.ok('session:join', { sessionId: session.id, afterSeq: 0 });
+    expect(joined.messages.map((message) => message.id)).toContain(done.message.id);
+    expect(joined.recommendations).toHaveLength(1);
+  });
+});
