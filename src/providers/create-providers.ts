@@ -7,6 +7,7 @@ import type { Deployment, DeploymentSettings } from './deployment.js';
 import { loadDeploymentsConfig, offlineSettings } from './deployments-config.js';
 import { type HealthStore, MemoryHealthStore, RedisHealthStore } from './health/index.js';
 import { OfflineModel } from './offline/index.js';
+import { lookupKnownModel } from './pricing.js';
 import { providerRegistry } from './registry.js';
 import { Router, type RouterSettings } from './router.js';
 import { parseRoutingPolicy, RoutingPolicyError } from './routing-policy.js';
@@ -84,6 +85,15 @@ export function createProviders(options: CreateProvidersOptions): Providers {
     health,
     settings: { ...loaded.router, ...options.routerSettings },
   });
+  for (const deployment of deployments) {
+    const free = deployment.inputPricePerMillion === 0 && deployment.outputPricePerMillion === 0;
+    if (free && deployment.provider !== 'offline' && !lookupKnownModel(deployment.model)) {
+      logger.warn(
+        { deploymentId: deployment.id, model: deployment.model },
+        'no known price for this model: cost-based routing treats it as free (set prices in PROVIDERS_FILE)',
+      );
+    }
+  }
   // Settings only: keys are never logged.
   logger.info(
     {

@@ -254,3 +254,50 @@ describe('createProviders', () => {
     }
   });
 });
+
+describe('quick environment setup, end to end', () => {
+  it('routes over OpenAI, Anthropic and Gemini keys by price and fails over to the next cheapest', async () => {
+    const openai = await startFakeProvider('openai', { fault: 'server-error' });
+    const anthropic = await startFakeProvider('anthropic', { reply: { text: 'from claude' } });
+    const gemini = await startFakeProvider('gemini', { reply: { text: 'from gemini' } });
+    const providers = createProviders({
+      config: loadConfig({
+        ROUTER_POLICY: 'cheapest',
+        OPENAI_API_KEY: 'sk-test-openai',
+        OPENAI_BASE_URL: openai.baseURL,
+        ANTHROPIC_API_KEY: 'sk-test-anthropic',
+        ANTHROPIC_BASE_URL: anthropic.baseURL,
+        GEMINI_API_KEY: 'test-gemini',
+        GEMINI_BASE_URL: gemini.baseURL,
+      }),
+      logger: silentLogger(),
+      extractIntent,
+      routerSettings: { explorationShare: 0, attemptsPerDeployment: 1 },
+    });
+    try {
+      expect(providers.deployments.map((deployment) => deployment.id)).toEqual([
+        'openai',
+        'anthropic',
+        'gemini',
+        'offline',
+      ]);
+      const events = await collect(
+        providers.router.stream({
+          messages: [{ role: 'user', content: 'hi' }],
+          tools: [],
+          signal: new AbortController().signal,
+          userId: 'u1',
+        }),
+      );
+      // gpt-4o-mini ($0.15/$0.6) first, then gemini-2.5-flash ($0.3/$2.5), before claude-haiku-4-5 ($1/$5).
+      expect(events.flatMap((event) => (event.type === 'route' ? [event.deploymentId] : []))).toEqual([
+        'openai',
+        'gemini',
+      ]);
+      expect(textOf(events)).toBe('from gemini');
+    } finally {
+      await providers.close();
+      await Promise.all([openai.close(), anthropic.close(), gemini.close()]);
+    }
+  });
+});
