@@ -1,5 +1,5 @@
 import { type ProviderDefinition, requireKey } from '../provider-definition.js';
-import { AnthropicModel as Model } from './anthropic-model.js';
+import { AnthropicModel } from './anthropic-model.js';
 
 export { AnthropicModel, type AnthropicModelSettings } from './anthropic-model.js';
 export { convertToAnthropicMessages, convertToAnthropicTools } from './convert-to-anthropic-messages.js';
@@ -9,5 +9,9 @@ export const anthropicProvider: ProviderDefinition = {
   name: 'anthropic',
   defaultApiKeyEnv: 'ANTHROPIC_API_KEY',
   create: (settings, context) =>
-    new Model({ model: settings.model, apiKey: requireKey(settings, context), baseURL: settings.baseURL }),
+    new AnthropicModel({
+      model: settings.model,
+      apiKey: requireKey(settings, context),
+      baseURL: settings.baseURL,
+    }),
 };

@@ -1,5 +1,5 @@
 import { type ProviderDefinition, requireKey } from '../provider-definition.js';
-import { GeminiModel as Model } from './gemini-model.js';
+import { GeminiModel } from './gemini-model.js';
 
 export { convertToGeminiMessages, convertToGeminiTools } from './convert-to-gemini-messages.js';
 export { GeminiModel, type GeminiModelSettings } from './gemini-model.js';
@@ -9,5 +9,9 @@ export const geminiProvider: ProviderDefinition = {
   name: 'gemini',
   defaultApiKeyEnv: 'GEMINI_API_KEY',
   create: (settings, context) =>
-    new Model({ model: settings.model, apiKey: requireKey(settings, context), baseURL: settings.baseURL }),
+    new GeminiModel({
+      model: settings.model,
+      apiKey: requireKey(settings, context),
+      baseURL: settings.baseURL,
+    }),
 };

@@ -1,5 +1,5 @@
 import type { ProviderDefinition } from '../provider-definition.js';
-import { OfflineModel as Model } from './offline-model.js';
+import { OfflineModel } from './offline-model.js';
 
 export {
   OfflineModel,
@@ -10,5 +10,5 @@ export {
 
 export const offlineProvider: ProviderDefinition = {
   name: 'offline',
-  create: (_settings, context) => new Model({ extractIntent: context.extractIntent }),
+  create: (_settings, context) => new OfflineModel({ extractIntent: context.extractIntent }),
 };

@@ -1,5 +1,5 @@
 import type { ProviderDefinition } from '../provider-definition.js';
-import { OpenAICompatibleModel as Model } from './openai-compatible-model.js';
+import { OpenAICompatibleModel } from './openai-compatible-model.js';
 
 export { OpenAICompatibleModel, type OpenAICompatibleModelSettings } from './openai-compatible-model.js';
 
@@ -7,7 +7,7 @@ export const openAICompatibleProvider: ProviderDefinition = {
   name: 'openai-compatible',
   requiresBaseURL: true,
   create: (settings, context) =>
-    new Model({
+    new OpenAICompatibleModel({
       model: settings.model,
       baseURL: settings.baseURL ?? '',
       ...(context.apiKey ? { apiKey: context.apiKey } : {}),

@@ -1,5 +1,5 @@
 import { type ProviderDefinition, requireKey } from '../provider-definition.js';
-import { OpenAIModel as Model } from './openai-model.js';
+import { OpenAIModel } from './openai-model.js';
 
 export { convertToOpenAIMessages, convertToOpenAITools } from './convert-to-openai-messages.js';
 export { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
@@ -9,5 +9,9 @@ export const openAIProvider: ProviderDefinition = {
   name: 'openai',
   defaultApiKeyEnv: 'OPENAI_API_KEY',
   create: (settings, context) =>
-    new Model({ model: settings.model, apiKey: requireKey(settings, context), baseURL: settings.baseURL }),
+    new OpenAIModel({
+      model: settings.model,
+      apiKey: requireKey(settings, context),
+      baseURL: settings.baseURL,
+    }),
 };
