@@ -179,10 +179,15 @@ export class ChatService {
 
   async cancelTurn(userId: string, payload: ClientPayload<'turn:cancel'>): Promise<{ cancelled: boolean }> {
     await this.authorizeSession(userId, payload.sessionId);
-    const active = this.activeTurns.get(payload.sessionId);
-    if (!active || active.turnId !== payload.turnId) return { cancelled: false };
+    return { cancelled: this.cancelLocalTurn(payload.sessionId, payload.turnId) };
+  }
+
+  /** Stops the turn if it runs in this process (already authorized, e.g. forwarded by another instance). */
+  cancelLocalTurn(sessionId: string, turnId: string): boolean {
+    const active = this.activeTurns.get(sessionId);
+    if (!active || active.turnId !== turnId) return false;
     active.controller.abort();
-    return { cancelled: true };
+    return true;
   }
 
   /** Nobody is listening to the session any more: stop paying for its running turn. */

@@ -78,7 +78,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxHttpBufferSize: BODY_LIMIT_BYTES,
     serveClient: false,
   });
-  if (options.redis) io.adapter(createAdapter(options.redis.duplicate(), options.redis.duplicate()));
+  const adapterClients = options.redis ? [options.redis.duplicate(), options.redis.duplicate()] : [];
+  if (options.redis) io.adapter(createAdapter(adapterClients[0], adapterClients[1]));
   registerChatNamespace(io, {
     chat: options.chat,
     tokens,
@@ -91,6 +92,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ),
     logger,
     disconnectGraceMs: config.DISCONNECT_GRACE_MS,
+    crossInstance: options.redis !== undefined,
   });
 
   return {
@@ -99,6 +101,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       await io.close();
       await app.close().catch(() => undefined);
+      for (const client of adapterClients) client.disconnect();
     },
   };
 }

@@ -52,6 +52,24 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
     expect(deltas.map((delta) => delta.text).join('')).toBe(done.message.text);
   });
 
+  it('stops a turn from a tab connected to the other instance', async () => {
+    const [first, second] = servers as [TestServer, TestServer];
+    const { token } = await first.guest();
+    const sender = await first.connect(token);
+    const otherTab = await second.connect(token);
+    const { session } = await sender.ok('session:create', {});
+    await otherTab.ok('session:join', { sessionId: session.id });
+    await sender.ok('message:send', {
+      sessionId: session.id,
+      clientMsgId: 'z1',
+      text: 'something upbeat for my run',
+    });
+    const delta = await otherTab.waitFor('turn:delta');
+    const cancel = await otherTab.ok('turn:cancel', { sessionId: session.id, turnId: delta.turnId });
+    expect(cancel.cancelled).toBe(true);
+    expect(await sender.waitFor('turn:error')).toMatchObject({ turnId: delta.turnId, code: 'cancelled' });
+  });
+
   it('lets a client whose instance is gone catch up on the other one', async () => {
     const [first, second] = servers as [TestServer, TestServer];
     const { token } = await first.guest();

@@ -20,14 +20,13 @@ import { createRoomSink } from './room-sink.js';
 interface SocketData {
   userId: string;
 }
-export type ChatServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between instances (Redis adapter): a cancel that arrived on another node than the running turn. */
+interface InstanceEvents {
+  'cancel-turn': (payload: unknown, ack: (cancelled: boolean) => void) => void;
+}
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InstanceEvents, SocketData>;
+type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InstanceEvents, SocketData>;
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InstanceEvents, SocketData>;
 
 export interface ChatNamespaceOptions {
   chat: ChatService;
@@ -36,6 +35,8 @@ export interface ChatNamespaceOptions {
   logger: Logger;
   /** How long a session may have no listener before its running turn is stopped. */
   disconnectGraceMs: number;
+  /** True when an adapter connects several instances (turn cancels are then forwarded to them). */
+  crossInstance: boolean;
 }
 
 type Handler<E extends ClientEventName> = (
@@ -79,7 +80,15 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
       await socket.join(roomForSession(payload.sessionId));
       return sent;
     },
-    'turn:cancel': (socket, payload) => chat.cancelTurn(socket.data.userId, payload),
+    'turn:cancel': async (socket, payload) => {
+      const local = await chat.cancelTurn(socket.data.userId, payload);
+      if (local.cancelled || !options.crossInstance) return local;
+      // The adapter bounds the wait (its requestsTimeout) and rejects when an instance does not answer.
+      const answers = await namespace
+        .serverSideEmitWithAck('cancel-turn', payload)
+        .catch(() => [] as boolean[]);
+      return { cancelled: answers.some(Boolean) };
+    },
     feedback: (socket, payload) => chat.addFeedback(socket.data.userId, payload),
     typing: async (socket, payload) => {
       const room = roomForSession(payload.sessionId);
@@ -90,6 +99,12 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
       return {};
     },
   };
+
+  // Authorization already happened on the instance the listener is connected to.
+  namespace.on('cancel-turn', (payload, ack) => {
+    const parsed = clientPayloadSchemas['turn:cancel'].safeParse(payload);
+    ack(parsed.success && chat.cancelLocalTurn(parsed.data.sessionId, parsed.data.turnId));
+  });
 
   namespace.on('connection', (socket) => {
     for (const event of Object.keys(handlers) as ClientEventName[]) {
