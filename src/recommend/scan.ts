@@ -25,19 +25,27 @@ interface ScanTerms {
   convexWeights: Float64Array;
   convexTargets: Float64Array;
   otherColumns: Int32Array;
+  /** The convex columns before this position are physical; the rest are artist-profile columns. */
+  physicalCount: number;
   constant: number;
 }
 
-function scanTerms(plan: QueryPlan): ScanTerms {
+function scanTerms(plan: QueryPlan, physicalColumns: number): ScanTerms {
   const convex = [...plan.activeColumns].filter((column) => plan.quadratic[column]! > 0);
-  // Heaviest first: the penalties that grow fastest decide early that a row cannot enter the top k.
-  convex.sort((left, right) => plan.quadratic[right]! - plan.quadratic[left]!);
+  // Physical before virtual, heaviest first within each: the penalties that grow fastest decide early
+  // that a row cannot enter the top k.
+  convex.sort(
+    (left, right) =>
+      Number(left >= physicalColumns) - Number(right >= physicalColumns) ||
+      plan.quadratic[right]! - plan.quadratic[left]!,
+  );
   const targets = convex.map((column) => -plan.linear[column]! / (2 * plan.quadratic[column]!));
   return {
     convexColumns: Int32Array.from(convex),
     convexWeights: Float64Array.from(convex, (column) => plan.quadratic[column]!),
     convexTargets: Float64Array.from(targets),
     otherColumns: Int32Array.from([...plan.activeColumns].filter((column) => plan.quadratic[column]! <= 0)),
+    physicalCount: convex.filter((column) => column < physicalColumns).length,
     constant: convex.reduce((sum, column, at) => sum + plan.quadratic[column]! * targets[at]! ** 2, 0),
   };
 }
@@ -56,7 +64,7 @@ export function scan(
   for (const [row, value] of plan.bonuses) bonus[row] = value;
   for (const row of plan.blockedRows) blocked[row] = 1;
   try {
-    const terms = scanTerms(plan);
+    const terms = scanTerms(plan, index.columns);
     const best = scanRows(index, plan, terms, scratch, new TopK(Math.max(1, poolSize)));
     // Scores are reported as the full quadratic form, comparable across queries' terms.
     return best.map((entry) => ({ row: entry.row, score: entry.score + terms.constant - plan.constant }));
@@ -78,6 +86,7 @@ function scanRows(
   const { convexColumns, convexWeights, convexTargets, otherColumns } = terms;
   const { bonus, blocked } = scratch;
   const convexCount = convexColumns.length;
+  const physicalCount = terms.physicalCount;
   const otherCount = otherColumns.length;
   const boundedCount = boundedColumns.length;
   const useYear = plan.yearWeight > 0;
@@ -107,12 +116,16 @@ function scanRows(
         ? plan.yearWeight
         : Math.min(Math.abs(year - plan.yearTarget), 30) * yearScale;
     }
-    for (let at = 0; at < convexCount; at++) {
-      const column = convexColumns[at]!;
-      const value = column < columns ? standardized[base + column]! : profiles[profileBase + column]!;
-      const difference = value - convexTargets[at]!;
+    // Physical columns first (heaviest first), then the artist profile: no branch inside either loop.
+    for (let at = 0; at < physicalCount; at++) {
+      const difference = standardized[base + convexColumns[at]!]! - convexTargets[at]!;
       score -= convexWeights[at]! * difference * difference;
       // Penalties only grow: once below the k-th best, the row cannot enter.
+      if (score <= threshold) continue rows;
+    }
+    for (let at = physicalCount; at < convexCount; at++) {
+      const difference = profiles[profileBase + convexColumns[at]!]! - convexTargets[at]!;
+      score -= convexWeights[at]! * difference * difference;
       if (score <= threshold) continue rows;
     }
     if (score > threshold) {
