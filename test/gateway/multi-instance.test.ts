@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, redisBinary, startRedisServer } from '../providers/support/redis-server.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 import { missing } from '../support/environment.js';
+import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
 
 const skipped = !redisBinary && missing('multi-instance rooms', 'redis-server is not installed');
 

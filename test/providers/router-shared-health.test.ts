@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisHealthStore } from '../../src/providers/health/index.js';
 import { parseRoutingPolicy, Router } from '../../src/providers/index.js';
 import { missing } from '../support/environment.js';
+import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
 import { type FakeProvider, startFakeProvider } from './fake-servers/index.js';
 import { collect } from './support/collect.js';
 import { fakeDeployment, userRequest } from './support/deployments.js';
-import { type RedisServer, redisBinary, startRedisServer } from './support/redis-server.js';
 import { silentLogger } from './support/silent-logger.js';
 
 const skipped = !redisBinary && missing('shared provider health', 'redis-server is not installed');

@@ -7,7 +7,7 @@ import {
   recordAttempt,
 } from '../../../src/providers/health/index.js';
 import { missing } from '../../support/environment.js';
-import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
+import { type RedisServer, redisBinary, startRedisServer } from '../../support/redis-server.js';
 
 interface Harness {
   name: string;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { freePort } from '../../support/environment.js';
+import { freePort } from './environment.js';
 
 export const redisBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) =>
   existsSync(path),
@@ -22,6 +22,8 @@ export async function startRedisServer(): Promise<RedisServer> {
     { stdio: 'ignore' },
   );
   const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
+  // Refused connections are expected until the server listens; they are retried, not errors.
+  probe.on('error', () => undefined);
   for (let tries = 0; tries < 100; tries += 1) {
     try {
       await probe.connect();
