@@ -32,14 +32,15 @@ interface ScanTerms {
 
 function scanTerms(plan: QueryPlan, physicalColumns: number): ScanTerms {
   const convex = [...plan.activeColumns].filter((column) => plan.quadratic[column]! > 0);
-  // Physical before virtual, heaviest first within each: the penalties that grow fastest decide early
-  // that a row cannot enter the top k.
+  const targetOf = (column: number) => -plan.linear[column]! / (2 * plan.quadratic[column]!);
+  // z-scores have unit variance, so a column's expected penalty is a·(1 + t²). Physical before virtual,
+  // largest expected penalty first within each: they decide soonest that a row cannot enter the top k.
+  const expected = (column: number) => plan.quadratic[column]! * (1 + targetOf(column) ** 2);
   convex.sort(
     (left, right) =>
-      Number(left >= physicalColumns) - Number(right >= physicalColumns) ||
-      plan.quadratic[right]! - plan.quadratic[left]!,
+      Number(left >= physicalColumns) - Number(right >= physicalColumns) || expected(right) - expected(left),
   );
-  const targets = convex.map((column) => -plan.linear[column]! / (2 * plan.quadratic[column]!));
+  const targets = convex.map(targetOf);
   return {
     convexColumns: Int32Array.from(convex),
     convexWeights: Float64Array.from(convex, (column) => plan.quadratic[column]!),
