@@ -62,17 +62,25 @@ export function createRecommender(options: RecommenderOptions): Engine {
       : null;
   const fixedCooccurrence = options.cooccurrence ?? CooccurrenceModel.empty;
 
-  const listenerOf = async (context: RecommendContext): Promise<ListenerSignals> => {
+  /** Personalization is best effort: a store outage degrades to unpersonalized answers, not errors. */
+  const listenerOf = async (context: RecommendContext, warnings: string[]): Promise<ListenerSignals> => {
     if (!profiles || !context.userId) return emptyListener;
-    return profiles.signals(context.userId);
+    try {
+      return await profiles.signals(context.userId);
+    } catch (error) {
+      options.logger?.warn({ err: error }, 'listener history unavailable; recommending without it');
+      warnings.push('your listening history is unavailable right now; results are not personalized');
+      return emptyListener;
+    }
   };
 
   return {
     index,
     weights,
     async recommend(query: RecommendQuery, context: RecommendContext): Promise<RecommendResult> {
+      const storeWarnings: string[] = [];
       const [listener, model] = await Promise.all([
-        listenerOf(context),
+        listenerOf(context, storeWarnings),
         cooccurrence ? cooccurrence.current() : Promise.resolve(fixedCooccurrence),
       ]);
       const plan = buildPlan({
@@ -87,7 +95,7 @@ export function createRecommender(options: RecommenderOptions): Engine {
       const tracks = rank(index, plan, weights, query.limit, scratch).map((candidate) =>
         toRecommended(index, plan, candidate),
       );
-      return { tracks, warnings: plan.warnings };
+      return { tracks, warnings: [...storeWarnings, ...plan.warnings] };
     },
     resolve: (mentions) => resolver.resolve(mentions),
     extractIntent(text: string) {

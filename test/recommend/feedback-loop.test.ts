@@ -97,6 +97,18 @@ describe('feedback loop (store-backed)', () => {
   });
 });
 
+describe('store outage', () => {
+  it('answers without personalization, with a warning, when the store fails', async () => {
+    const store = await createSqliteStore({ path: ':memory:' });
+    const engine = createRecommender({ tracks: catalog, store });
+    await engine.recommend(query({ limit: 3 }), {});
+    await store.close();
+    const result = await engine.recommend(query({ mood: 'calm', limit: 5 }), { userId: 'listener' });
+    expect(result.tracks).toHaveLength(5);
+    expect(result.warnings.join(' ')).toMatch(/not personalized/);
+  });
+});
+
 describe('co-occurrence model', () => {
   it('relates rows that share baskets, normalized by frequency', () => {
     const model = CooccurrenceModel.fromBaskets([
