@@ -78,7 +78,7 @@ describe('scan', () => {
 describe('TopK', () => {
   it('keeps the k best of a stream, best first', () => {
     const best = new TopK(3);
-    [5, 1, 9, 7, 3, 8].forEach((score, row) => best.push(score, row));
+    for (const [row, score] of [5, 1, 9, 7, 3, 8].entries()) best.push(score, row);
     expect(best.drain()).toEqual([
       { row: 2, score: 9 },
       { row: 5, score: 8 },
