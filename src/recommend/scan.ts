@@ -7,12 +7,11 @@ import { TopK } from './top-k.js';
  * nothing proportional to the catalog. Scans are synchronous, so one engine never shares them.
  */
 export class ScanScratch {
+  /** Sparse bonuses of the query; −∞ marks a blocked row (one array streamed instead of two). */
   readonly bonus: Float32Array;
-  readonly blocked: Uint8Array;
 
   constructor(size: number) {
     this.bonus = new Float32Array(size);
-    this.blocked = new Uint8Array(size);
   }
 }
 
@@ -61,9 +60,9 @@ export function scan(
   scratch: ScanScratch,
   poolSize: number,
 ): Array<{ row: number; score: number }> {
-  const { bonus, blocked } = scratch;
+  const { bonus } = scratch;
   for (const [row, value] of plan.bonuses) bonus[row] = value;
-  for (const row of plan.blockedRows) blocked[row] = 1;
+  for (const row of plan.blockedRows) bonus[row] = Number.NEGATIVE_INFINITY;
   try {
     const terms = scanTerms(plan, index.columns);
     const best = scanRows(index, plan, terms, scratch, new TopK(Math.max(1, poolSize)));
@@ -71,7 +70,7 @@ export function scan(
     return best.map((entry) => ({ row: entry.row, score: entry.score + terms.constant - plan.constant }));
   } finally {
     for (const row of plan.bonuses.keys()) bonus[row] = 0;
-    for (const row of plan.blockedRows) blocked[row] = 0;
+    for (const row of plan.blockedRows) bonus[row] = 0;
   }
 }
 
@@ -85,7 +84,9 @@ function scanRows(
   const { standardized, columns, explicit, years, size, profiles, profileOfRow, profileWidth } = index;
   const { quadratic, linear, boundedColumns, lower, upper, forbidExplicit } = plan;
   const { convexColumns, convexWeights, convexTargets, otherColumns } = terms;
-  const { bonus, blocked } = scratch;
+  const { bonus } = scratch;
+  const usesProfiles =
+    convexColumns.some((column) => column >= columns) || otherColumns.some((column) => column >= columns);
   const convexCount = convexColumns.length;
   const physicalCount = terms.physicalCount;
   const otherCount = otherColumns.length;
@@ -94,17 +95,18 @@ function scanRows(
   const yearScale = plan.yearWeight / 10;
   let threshold = best.threshold;
   rows: for (let row = 0; row < size; row++) {
-    if (blocked[row] === 1) continue;
+    let score = bonus[row]!;
+    if (score === Number.NEGATIVE_INFINITY) continue;
     if (forbidExplicit && explicit[row] === 1) continue;
     const base = row * columns;
-    // Offset such that profiles[profileBase + column] is the row's value in a virtual column.
-    const profileBase = profileOfRow[row]! * profileWidth - columns;
+    // Offset such that profiles[profileBase + column] is the row's value in a virtual column; only
+    // read when the query uses the artist profile, to stream one array fewer.
+    const profileBase = usesProfiles ? profileOfRow[row]! * profileWidth - columns : 0;
     for (let at = 0; at < boundedCount; at++) {
       const column = boundedColumns[at]!;
       const value = standardized[base + column]!;
       if (value < lower[column]! || value > upper[column]!) continue rows;
     }
-    let score = bonus[row]!;
     for (let at = 0; at < otherCount; at++) {
       const column = otherColumns[at]!;
       const value = column < columns ? standardized[base + column]! : profiles[profileBase + column]!;
