@@ -10,10 +10,9 @@ import type {
   SessionRecommendation,
 } from '../protocol/index.js';
 import type { ModelRouter } from '../providers/index.js';
-import type { Recommender } from '../recommend/index.js';
+import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
 import type { PageRequest, Store } from '../store/index.js';
 import { SessionQueue } from './session-queue.js';
-import { toRecommendedTrack } from './track-view.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
 import type { TurnSink } from './turn-sink.js';
 

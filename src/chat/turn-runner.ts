@@ -3,7 +3,7 @@ import { EchoError, toEchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AssistantMeta, Attempt, Message, RecommendedTrack } from '../protocol/index.js';
 import type { ChatMessage, ModelRouter, ToolCall } from '../providers/index.js';
-import type { Recommender } from '../recommend/index.js';
+import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
 import type { Store } from '../store/index.js';
 import { buildContext, CONTEXT_MESSAGES } from './context-builder.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
@@ -14,7 +14,6 @@ import {
   toolResultContent,
 } from './recommend-tracks-tool.js';
 import { findTrackMentions } from './track-mentions.js';
-import { toRecommendedTrack } from './track-view.js';
 import type { TurnSink } from './turn-sink.js';
 
 /** Resolver confidence above which a song named in the reply is shown as a card. */

@@ -11,6 +11,7 @@ import { emptyListener, type ListenerSignals } from './listener-signals.js';
 import type { RecommendQuery } from './query.js';
 import { buildPlan, type QueryPlan } from './query-plan.js';
 import { explain } from './reasons.js';
+import { toRecommendedTrack } from './recommended-track.js';
 import type { RecommendContext, Recommender, RecommendResult } from './recommender.js';
 import { createResolver } from './resolver.js';
 import { ScanScratch, scan } from './scan.js';
@@ -140,18 +141,8 @@ export function rank(
 }
 
 function toRecommended(index: FeatureIndex, plan: QueryPlan, candidate: Candidate): RecommendedTrack {
-  const track = index.tracks[candidate.row]!;
-  return {
-    id: track.id,
-    name: track.name,
-    artists: track.artists,
-    album: track.album,
-    genres: track.genres,
-    features: { ...track.features },
-    popularity: track.popularity,
-    score: Math.round(candidate.score * 1000) / 1000,
-    reasons: explain(index, plan, candidate.row),
-  };
+  const score = Math.round(candidate.score * 1000) / 1000;
+  return toRecommendedTrack(index.tracks[candidate.row]!, score, explain(index, plan, candidate.row));
 }
 
 /** The index assumes one row per id; the last copy of an id wins, as in store.upsertTracks. */

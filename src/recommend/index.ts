@@ -19,5 +19,6 @@ export {
   tunableAttributes,
 } from './query.js';
 export { sample, seededRandom } from './random.js';
+export { toRecommendedTrack } from './recommended-track.js';
 export type * from './recommender.js';
 export { defaultWeights, type Weights } from './weights.js';

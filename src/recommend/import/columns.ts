@@ -1,3 +1,5 @@
+import { audioFeatureNames } from '../../protocol/index.js';
+
 /**
  * Recognizes the column sets catalogs come in and maps a raw record to the fields of importRowSchema.
  * - TidyTuesday 2020-01-21 spotify_songs: track_id, track_name, track_artist, track_album_name,
@@ -7,20 +9,6 @@
  * - EchoTune's own JSON (CatalogTrack objects, as exported by the store).
  */
 export type ColumnSet = 'tidytuesday' | 'kaggle' | 'echotune';
-
-const featureNames = [
-  'danceability',
-  'energy',
-  'valence',
-  'tempo',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'loudness',
-  'key',
-  'mode',
-] as const;
 
 export function detectColumnSet(fields: readonly string[]): ColumnSet | null {
   const has = (name: string) => fields.includes(name);
@@ -46,7 +34,7 @@ export function mapRecord(
     const value = record[name];
     return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
   };
-  const features = Object.fromEntries(featureNames.map((name) => [name, numberCell(record[name])]));
+  const features = Object.fromEntries(audioFeatureNames.map((name) => [name, numberCell(record[name])]));
   if (set === 'tidytuesday') {
     return {
       id: text('track_id'),

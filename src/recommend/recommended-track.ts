@@ -8,7 +8,7 @@ export function toRecommendedTrack(track: CatalogTrack, score: number, reasons: 
     artists: track.artists,
     album: track.album,
     genres: track.genres,
-    features: track.features,
+    features: { ...track.features },
     popularity: track.popularity,
     score,
     reasons,
