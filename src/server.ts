@@ -27,7 +27,7 @@ export async function startServer(
   const store = await createStore({ config, logger: log });
   const sweeper = startExpirySweeper(store, { intervalMs: SWEEP_INTERVAL_MS, logger: log });
   const tracks = await loadCatalog(store, log);
-  const recommender = createRecommender({ tracks, store });
+  const recommender = createRecommender({ tracks, store, logger: log });
   const providers = createProviders({
     config,
     logger: log,
