@@ -12,6 +12,7 @@ import type {
 import type { ModelRouter } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
 import type { PageRequest, Store } from '../store/index.js';
+import { HeldSink } from './held-sink.js';
 import { SessionQueue } from './session-queue.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
 import type { TurnSink } from './turn-sink.js';
@@ -130,10 +131,12 @@ export class ChatService {
     const needsTurn = created || (await this.isUnanswered(message));
     if (needsTurn) {
       this.pendingMessageIds.add(message.id);
-      setImmediate(() => {
-        if (created) sink.emit(session.id, 'message:new', { message });
-        this.queue.enqueue(session.id, () => this.runTurnFor(userId, message, sink));
-      });
+      // The turn starts now (its model request goes out while the ack does); what it broadcasts waits
+      // for the next turn of the event loop, after the gateway's ack, starting with message:new.
+      const held = new HeldSink(sink);
+      if (created) held.emit(session.id, 'message:new', { message });
+      this.queue.enqueue(session.id, () => this.runTurnFor(userId, message, held));
+      setImmediate(() => held.open());
     }
     return { messageId: message.id, seq: message.seq };
   }

@@ -108,9 +108,12 @@ async function converse(
   record: TurnRecord,
   onText: (text: string) => void,
 ): Promise<void> {
-  const history = await deps.store.recentMessages(input.sessionId, CONTEXT_MESSAGES);
+  const [history, seenTrackIds] = await Promise.all([
+    deps.store.recentMessages(input.sessionId, CONTEXT_MESSAGES),
+    deps.store.listRecommendedTrackIds(input.sessionId),
+  ]);
   const messages = buildContext(history);
-  for (const id of await deps.store.listRecommendedTrackIds(input.sessionId)) record.seenTrackIds.add(id);
+  for (const id of seenTrackIds) record.seenTrackIds.add(id);
   for (let step = 0; step < deps.settings.maxSteps; step += 1) {
     const stepTextStart = record.text.length;
     const calls = await streamStep(deps, input, record, messages, onText);
