@@ -30,13 +30,19 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('delivers one session’s turn to a tab on the other instance, and accepts the token there', async () => {
+  /** One listener, one session, a tab on each instance. */
+  const twoTabsOnTwoInstances = async () => {
     const [first, second] = servers as [TestServer, TestServer];
     const { token } = await first.guest();
     const sender = await first.connect(token);
     const otherTab = await second.connect(token);
     const { session } = await sender.ok('session:create', {});
     await otherTab.ok('session:join', { sessionId: session.id });
+    return { sender, otherTab, session };
+  };
+
+  it('delivers one session’s turn to a tab on the other instance, and accepts the token there', async () => {
+    const { sender, otherTab, session } = await twoTabsOnTwoInstances();
 
     const ack = await sender.ok('message:send', {
       sessionId: session.id,
@@ -53,12 +59,7 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
   });
 
   it('stops a turn from a tab connected to the other instance', async () => {
-    const [first, second] = servers as [TestServer, TestServer];
-    const { token } = await first.guest();
-    const sender = await first.connect(token);
-    const otherTab = await second.connect(token);
-    const { session } = await sender.ok('session:create', {});
-    await otherTab.ok('session:join', { sessionId: session.id });
+    const { sender, otherTab, session } = await twoTabsOnTwoInstances();
     await sender.ok('message:send', {
       sessionId: session.id,
       clientMsgId: 'z1',
