@@ -67,15 +67,14 @@ function nearestToCentroid(engine: Engine, seeds: string[], limit: number): stri
   const rows = seeds.map((id) => index.rowById.get(id)!);
   const columns = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const center = columns.map(
-    (column) =>
-      rows.reduce((sum, row) => sum + index.standardized[row * index.columns + column]!, 0) / rows.length,
+    (column) => rows.reduce((sum, row) => sum + index.columnData[column]![row]!, 0) / rows.length,
   );
   const scored: Array<[number, number]> = [];
   for (let row = 0; row < index.size; row++) {
     if (rows.includes(row)) continue;
     let distance = 0;
     columns.forEach((column, at) => {
-      const difference = index.standardized[row * index.columns + column]! - center[at]!;
+      const difference = index.columnData[column]![row]! - center[at]!;
       distance += difference * difference;
     });
     scored.push([distance, row]);

@@ -18,7 +18,7 @@ import {
   seededRandom,
 } from '../src/recommend/index.js';
 import { emptyListener } from '../src/recommend/listener-signals.js';
-import { buildPlan, type QueryPlan } from '../src/recommend/query-plan.js';
+import { buildPlan, denseBonuses, type QueryPlan } from '../src/recommend/query-plan.js';
 import { ScanScratch, scan } from '../src/recommend/scan.js';
 import { sharedDataset } from '../test/support/environment.js';
 
@@ -56,16 +56,31 @@ function resample(tracks: readonly CatalogTrack[], size: number, random: () => n
 function queries(engine: Engine, count: number, random: () => number): RecommendQuery[] {
   const ids = engine.index.tracks.map((track) => track.id);
   const genres = [...engine.index.genreRows.keys()];
-  const shapes: Array<() => object> = [
+  const shapes: Array<() => object> = shapeMakers(ids, genres, random);
+  return Array.from({ length: count }, (_, at) =>
+    recommendQuerySchema.parse({ ...shapes[at % shapes.length]!(), limit: 20 }),
+  );
+}
+
+const shapeNames = ['mood', 'activity', 'three seed tracks', 'targets + tempo range', 'genre + mood + clean'];
+
+function shapeMakers(ids: string[], genres: string[], random: () => number): Array<() => object> {
+  return [
     () => ({ mood: sample(['calm', 'upbeat', 'sad', 'energetic', 'chill'], 1, random)[0] }),
     () => ({ activity: sample(['running', 'study', 'party', 'sleep'], 1, random)[0] }),
     () => ({ seed_tracks: sample(ids, 3, random) }),
     () => ({ target_energy: random(), min_tempo: 90, max_tempo: 150, target_valence: random() }),
     () => ({ seed_genres: sample(genres, 1, random), mood: 'happy', explicit: false }),
   ];
-  return Array.from({ length: count }, (_, at) =>
-    recommendQuerySchema.parse({ ...shapes[at % shapes.length]!(), limit: 20 }),
-  );
+}
+
+/** p50 CPU ms of each query shape (queries cycle through the shapes). */
+function perShape(label: string, samples: Samples): string {
+  const cells = shapeNames.map((name, shape) => {
+    const own = samples.cpu.filter((_, run) => run % shapeNames.length === shape);
+    return `${name} ${percentile(own, 0.5).toFixed(2)}`;
+  });
+  return `${label} p50 CPU ms by shape: ${cells.join(', ')}`;
 }
 
 function planFor(engine: Engine, query: RecommendQuery): QueryPlan {
@@ -84,8 +99,9 @@ function planFor(engine: Engine, query: RecommendQuery): QueryPlan {
 function naiveTopK(engine: Engine, plan: QueryPlan, limit: number): string[] {
   const { index } = engine;
   const blocked = new Set(plan.blockedRows);
+  const bonuses = denseBonuses(plan, index.size);
   const scored = index.tracks.map((track, row) => {
-    let score = plan.bonuses.get(row) ?? 0;
+    let score = bonuses[row]!;
     indexedAttributes.forEach((attribute, column) => {
       const z = (rawValue(track, attribute) - index.means[column]!) / index.deviations[column]!;
       if (z < plan.lower[column]! || z > plan.upper[column]!) score = Number.NEGATIVE_INFINITY;
@@ -100,10 +116,11 @@ function naiveTopK(engine: Engine, plan: QueryPlan, limit: number): string[] {
 }
 
 function floorPass(engine: Engine): number {
-  const { standardized, columns, size } = engine.index;
+  const { columnData, size } = engine.index;
+  const values = columnData[1]!;
   let best = Number.NEGATIVE_INFINITY;
   for (let row = 0; row < size; row++) {
-    const value = standardized[row * columns + 1]!;
+    const value = values[row]!;
     const score = -value * value;
     if (score > best) best = score;
   }
@@ -166,6 +183,8 @@ async function benchSize(tracks: readonly CatalogTrack[], size: number): Promise
     ];
   };
   console.error(`built ${size.toLocaleString('en')} tracks in ${buildMs.toFixed(0)} ms`);
+  console.error(perShape(`${size.toLocaleString('en')} scan`, scanMs));
+  console.error(perShape(`${size.toLocaleString('en')} recommend`, recommendMs));
   return [
     row('scan (plan → top-k)', scanMs, targets[size]),
     row('recommend (+ re-rank, MMR, reasons)', recommendMs),

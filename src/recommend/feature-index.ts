@@ -24,7 +24,7 @@ export const artistProfileAttributes = [
   'loudness',
   'popularity',
 ] as const satisfies readonly TunableAttribute[];
-/** Physical columns of the row-major matrix: the tunable attributes and the year. */
+/** Physical columns of the matrix: the tunable attributes and the year. */
 const columnCount = yearColumn + 1;
 const profileWidth = artistProfileAttributes.length + 1;
 /**
@@ -34,19 +34,19 @@ const profileWidth = artistProfileAttributes.length + 1;
 export const artistProfileColumns = Int32Array.from({ length: profileWidth }, (_, at) => columnCount + at);
 
 /**
- * The catalog laid out for scanning: one row-major Float32Array of z-scores (every tunable attribute),
- * plus compact per-row arrays and posting lists (genre, artist, album → Int32Array of rows).
- * Built once per catalog; queries only read it.
+ * The catalog laid out for scanning: z-scores column-major, one Float32Array per attribute (a query
+ * plan uses a few of them, and a scan then streams only those), plus compact per-row arrays and
+ * posting lists (genre, artist, album → Int32Array of rows). Built once per catalog; queries only read it.
  */
 export interface FeatureIndex {
   readonly tracks: readonly CatalogTrack[];
   readonly size: number;
-  /** Physical row width of `standardized`. */
+  /** Number of physical columns (`columnData.length`). */
   readonly columns: number;
   /** Physical plus virtual (artist-profile) columns: the width of query plans. */
   readonly width: number;
-  /** size × columns z-scores, row-major. */
-  readonly standardized: Float32Array;
+  /** z-scores, column-major: columnData[column][row]. */
+  readonly columnData: readonly Float32Array[];
   /** Artist profiles in z units, profileWidth per profile, and each row's profile number. */
   readonly profiles: Float32Array;
   readonly profileWidth: number;
@@ -54,6 +54,9 @@ export interface FeatureIndex {
   /** Per physical column. */
   readonly means: Float64Array;
   readonly deviations: Float64Array;
+  /** Smallest and largest z-score per physical column (0 for an empty catalog): bound a term's best. */
+  readonly minimums: Float64Array;
+  readonly maximums: Float64Array;
   /** Release year per row, NaN when unknown. */
   readonly years: Float32Array;
   /** 1 explicit, 0 clean, -1 unknown. */
@@ -73,31 +76,36 @@ export interface FeatureIndex {
 
 export function buildFeatureIndex(tracks: readonly CatalogTrack[]): FeatureIndex {
   const size = tracks.length;
-  const standardized = new Float32Array(size * columnCount);
+  const columnData = Array.from({ length: columnCount }, () => new Float32Array(size));
   const years = Float32Array.from(tracks, (track) => releaseYear(track.releaseDate));
   const knownYears = years.filter((year) => !Number.isNaN(year));
   const meanYear =
     knownYears.length > 0 ? knownYears.reduce((sum, year) => sum + year, 0) / knownYears.length : 2000;
   tracks.forEach((track, row) => {
     for (let column = 0; column < indexedAttributes.length; column++) {
-      standardized[row * columnCount + column] = rawValue(track, indexedAttributes[column]!);
+      columnData[column]![row] = rawValue(track, indexedAttributes[column]!);
     }
-    standardized[row * columnCount + yearColumn] = Number.isNaN(years[row]!) ? meanYear : years[row]!;
+    columnData[yearColumn]![row] = Number.isNaN(years[row]!) ? meanYear : years[row]!;
   });
   const artists = indexArtists(tracks);
-  const profiles = buildArtistProfiles(standardized, artists.rowArtists, artists.artistRows);
-  const { means, deviations } = standardize(standardized, size);
+  const profiles = buildArtistProfiles(columnData, artists.rowArtists, artists.artistRows);
+  const { means, deviations } = standardize(columnData);
+  const ranges = columnData.map(extremes);
+  const minimums = Float64Array.from(ranges, ([low]) => low);
+  const maximums = Float64Array.from(ranges, ([, high]) => high);
   const albums = indexAlbums(tracks);
   return {
     tracks,
     size,
     columns: columnCount,
     width: columnCount + profileWidth,
-    standardized,
+    columnData,
     profileWidth,
     ...profiles,
     means,
     deviations,
+    minimums,
+    maximums,
     years,
     explicit: Int8Array.from(tracks, (track) => (track.explicit === null ? -1 : track.explicit ? 1 : 0)),
     albums: albums.albums,
@@ -125,14 +133,16 @@ export function releaseYear(releaseDate: string | null): number {
   return Number.isFinite(year) ? year : Number.NaN;
 }
 
-function standardize(matrix: Float32Array, size: number): { means: Float64Array; deviations: Float64Array } {
+function standardize(columnData: readonly Float32Array[]): { means: Float64Array; deviations: Float64Array } {
   const means = new Float64Array(columnCount);
   const deviations = new Float64Array(columnCount);
   for (let column = 0; column < columnCount; column++) {
+    const values = columnData[column]!;
+    const size = values.length;
     let sum = 0;
     let squares = 0;
     for (let row = 0; row < size; row++) {
-      const value = matrix[row * columnCount + column]!;
+      const value = values[row]!;
       sum += value;
       squares += value * value;
     }
@@ -142,12 +152,22 @@ function standardize(matrix: Float32Array, size: number): { means: Float64Array;
     const deviation = variance > 1e-12 ? Math.sqrt(variance) : 1;
     means[column] = mean;
     deviations[column] = deviation;
-    for (let row = 0; row < size; row++) {
-      const at = row * columnCount + column;
-      matrix[at] = (matrix[at]! - mean) / deviation;
-    }
+    for (let row = 0; row < size; row++) values[row] = (values[row]! - mean) / deviation;
   }
   return { means, deviations };
+}
+
+/** [smallest, largest] of a column; [0, 0] when empty. */
+function extremes(values: Float32Array): [number, number] {
+  if (values.length === 0) return [0, 0];
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row]!;
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  return [low, high];
 }
 
 function postingLists(
@@ -228,7 +248,7 @@ function indexAlbums(tracks: readonly CatalogTrack[]): {
  * standardized with row weights so a profile distance has the same scale as a track distance.
  */
 function buildArtistProfiles(
-  matrix: Float32Array,
+  columnData: readonly Float32Array[],
   rowArtists: readonly Int32Array[],
   artistRows: readonly Int32Array[],
 ): { profiles: Float32Array; profileOfRow: Int32Array } {
@@ -247,9 +267,9 @@ function buildArtistProfiles(
   for (let profile = 0; profile < extra; profile++) {
     const rows = rowsOf(profile);
     for (let at = 0; at < sourceColumns.length; at++) {
+      const values = columnData[sourceColumns[at]!]!;
       let sum = 0;
-      for (let index = 0; index < rows.length; index++)
-        sum += matrix[rows[index]! * columnCount + sourceColumns[at]!]!;
+      for (let index = 0; index < rows.length; index++) sum += values[rows[index]!]!;
       profiles[profile * profileWidth + at] = sum / Math.max(1, rows.length);
     }
   }
@@ -275,6 +295,6 @@ function buildArtistProfiles(
 /** A row's z-value in any plan column, physical or virtual (artist profile). */
 export function valueAt(index: FeatureIndex, row: number, column: number): number {
   return column < index.columns
-    ? index.standardized[row * index.columns + column]!
+    ? index.columnData[column]![row]!
     : index.profiles[index.profileOfRow[row]! * index.profileWidth + column - index.columns]!;
 }

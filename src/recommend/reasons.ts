@@ -47,7 +47,7 @@ function moodReason(index: FeatureIndex, source: TargetSource, row: number): str
   let best: { column: number; salience: number } | null = null;
   source.point.forEach((target, column) => {
     if (Number.isNaN(target)) return;
-    const value = index.standardized[row * index.columns + column]!;
+    const value = index.columnData[column]![row]!;
     // Salient: the mood asks for something far from average and the track delivers it.
     if (Math.abs(value - target) > 0.8 || Math.sign(value) !== Math.sign(target)) return;
     if (!best || Math.abs(target) > best.salience) best = { column, salience: Math.abs(target) };
@@ -64,7 +64,7 @@ function targetReason(index: FeatureIndex, source: TargetSource, row: number): s
   const reasons: string[] = [];
   source.point.forEach((target, column) => {
     if (Number.isNaN(target)) return;
-    const value = index.standardized[row * index.columns + column]!;
+    const value = index.columnData[column]![row]!;
     if (Math.abs(value - target) > 0.35) return;
     const attribute = indexedAttributes[column]!;
     reasons.push(

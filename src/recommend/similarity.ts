@@ -37,13 +37,10 @@ const similarityTotal = similarityWeights.reduce((sum, weight) => sum + weight, 
 
 /** Weighted mean squared z-distance between two rows over the similarity columns. */
 export function rowDistance(index: FeatureIndex, left: number, right: number): number {
-  const data = index.standardized;
-  const leftBase = left * index.columns;
-  const rightBase = right * index.columns;
   let sum = 0;
   for (let at = 0; at < similarityColumns.length; at++) {
-    const column = similarityColumns[at]!;
-    const difference = data[leftBase + column]! - data[rightBase + column]!;
+    const values = index.columnData[similarityColumns[at]!]!;
+    const difference = values[left]! - values[right]!;
     sum += similarityWeights[at]! * difference * difference;
   }
   return sum / similarityTotal;
@@ -51,14 +48,13 @@ export function rowDistance(index: FeatureIndex, left: number, right: number): n
 
 /** Weighted mean squared z-distance between a row and a point given per column (NaN columns skipped). */
 export function pointDistance(index: FeatureIndex, row: number, point: Float64Array): number {
-  const base = row * index.columns;
   let sum = 0;
   let weights = 0;
   for (let at = 0; at < similarityColumns.length; at++) {
     const column = similarityColumns[at]!;
     const target = point[column]!;
     if (Number.isNaN(target)) continue;
-    const difference = index.standardized[base + column]! - target;
+    const difference = index.columnData[column]![row]! - target;
     sum += similarityWeights[at]! * difference * difference;
     weights += similarityWeights[at]!;
   }

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { valueAt } from '../../src/recommend/feature-index.js';
 import { bundledCatalog, createRecommender, recommendQuerySchema } from '../../src/recommend/index.js';
-import { emptyListener } from '../../src/recommend/listener-signals.js';
-import { buildPlan, type QueryPlan } from '../../src/recommend/query-plan.js';
+import { emptyListener, type ListenerSignals } from '../../src/recommend/listener-signals.js';
+import { buildPlan, denseBonuses, type QueryPlan } from '../../src/recommend/query-plan.js';
 import { ScanScratch, scan } from '../../src/recommend/scan.js';
 import { TopK } from '../../src/recommend/top-k.js';
 
 const engine = createRecommender({ tracks: bundledCatalog() });
 const { index } = engine;
 
-function planFor(input: object): QueryPlan {
+function planFor(input: object, listener: ListenerSignals = emptyListener): QueryPlan {
   return buildPlan({
     index,
     query: recommendQuerySchema.parse(input),
     weights: engine.weights,
-    listener: emptyListener,
+    listener,
     excludeIds: [],
     resolveSeed: () => null,
     related: () => new Map(),
@@ -24,11 +24,12 @@ function planFor(input: object): QueryPlan {
 /** Scores every row straight from the plan's definition, then sorts them all: [score, row], best first. */
 function bruteForce(plan: QueryPlan): Array<[number, number]> {
   const blocked = new Set(plan.blockedRows);
+  const bonuses = denseBonuses(plan, index.size);
   const scored: Array<[number, number]> = [];
   for (let row = 0; row < index.size; row++) {
     if (blocked.has(row) || (plan.forbidExplicit && index.explicit[row] === 1)) continue;
     let inside = true;
-    let score = plan.bonuses.get(row) ?? 0;
+    let score = bonuses[row]!;
     for (let column = 0; column < index.width; column++) {
       const value = valueAt(index, row, column);
       if (value < plan.lower[column]! || value > plan.upper[column]!) inside = false;
@@ -67,9 +68,44 @@ describe('scan', () => {
     });
   }
 
+  it('matches brute force when a dislike alone makes columns concave (terms bounded by their range ends)', () => {
+    const listener = {
+      ...emptyListener,
+      dislikedRows: [3, 40],
+      skippedRows: [7],
+      dislikedArtists: new Set([2]),
+    };
+    const plan = planFor({ max_energy: 0.8 }, listener);
+    const concave = [...plan.activeColumns].filter((column) => plan.quadratic[column]! < 0);
+    expect(concave.length).toBeGreaterThan(0);
+    const rows = scan(index, plan, new ScanScratch(index.size), 10).map((entry) => entry.row);
+    expect(rows).toEqual(
+      bruteForce(plan)
+        .slice(0, 10)
+        .map(([, row]) => row),
+    );
+  });
+
+  it('reports the full score of each row, as brute force computes it', () => {
+    const plan = planFor({ seed_tracks: ['echotune:levels-avicii'], mood: 'happy', explicit: false });
+    const scoreOf = new Map(bruteForce(plan).map(([score, row]) => [row, score - plan.constant]));
+    for (const entry of scan(index, plan, new ScanScratch(index.size), 20)) {
+      expect(entry.score).toBeCloseTo(scoreOf.get(entry.row)!, 4);
+    }
+  });
+
   it('leaves its scratch buffers clean for the next query', () => {
     const scratch = new ScanScratch(index.size);
-    scan(index, planFor({ seed_genres: ['rock'], exclude: ['echotune:hey-jude-the-beatles'] }), scratch, 10);
+    scan(
+      index,
+      planFor({
+        seed_genres: ['rock', 'pop'],
+        seed_tracks: ['echotune:levels-avicii'],
+        exclude: ['echotune:hey-jude-the-beatles'],
+      }),
+      scratch,
+      10,
+    );
     expect(scratch.bonus.every((value) => value === 0)).toBe(true);
   });
 });
