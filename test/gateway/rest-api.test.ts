@@ -81,11 +81,23 @@ describe('REST API', () => {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const bad = await post({ target_energy: 3 });
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({
-      error: { code: 'invalid', message: expect.stringContaining('target_energy') },
-    });
+    const cases: Array<[unknown, string]> = [
+      [{ target_energy: 3 }, 'target_energy'],
+      [{ min_tempo: 'fast' }, 'min_tempo'],
+      [{ limit: 500 }, 'limit'],
+      [{ seed_artists: ['a', 'b', 'c', 'd', 'e', 'f'] }, 'seed_artists'],
+      [{ explicit: 'no' }, 'explicit'],
+      [{ userId: 'someone-else' }, 'userId'],
+      [[1, 2], 'body: '],
+    ];
+    for (const [body, field] of cases) {
+      const bad = await post(body);
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(await bad.json()).toMatchObject({
+        error: { code: 'invalid', message: expect.stringContaining(field) },
+      });
+    }
+
     const good = await post({ mood: 'calm', limit: 5 });
     expect(good.status).toBe(200);
     const body = (await good.json()) as { tracks: Array<{ reasons: string[] }> };
