@@ -4,6 +4,7 @@ import { failureFromError, malformedChunk } from '../provider-failure.js';
 import { isToolCall, ToolCallAssembler } from '../tool-call-assembler.js';
 import { convertToOpenAIMessages, convertToOpenAITools } from './convert-to-openai-messages.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import { type OpenAIChunk, openAIChunkSchema } from './openai-api.js';
 
 export interface OpenAIModelSettings {
@@ -28,7 +29,12 @@ export class OpenAIModel implements LanguageModel {
     this.maxTokensField = settings.maxTokensField ?? 'max_completion_tokens';
     this.model = settings.model;
     // Retries and timeouts belong to the router, which can fail over instead of waiting.
-    this.client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 0 });
+    this.client = new OpenAI({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseURL,
+      maxRetries: 0,
+      fetch: nodeHttpFetch,
+    });
   }
 
   async *stream(request: ModelRequest): AsyncIterable<StreamPart> {

@@ -1,0 +1,50 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+
+/** Kept-alive connections without Nagle: a streamed request's bytes leave at once. */
+const httpAgent = new HttpAgent({ keepAlive: true, noDelay: true });
+const httpsAgent = new HttpsAgent({ keepAlive: true, noDelay: true });
+const noBodyStatuses = new Set([101, 204, 205, 304]);
+
+function toResponse(incoming: IncomingMessage): Response {
+  const headers = new Headers();
+  const raw = incoming.rawHeaders;
+  for (let index = 0; index < raw.length; index += 2) headers.append(raw[index]!, raw[index + 1]!);
+  const status = incoming.statusCode ?? 502;
+  const body = noBodyStatuses.has(status) ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>);
+  if (!body) incoming.resume();
+  return new Response(body, { status, statusText: incoming.statusMessage ?? '', headers });
+}
+
+/**
+ * The SDK's `fetch`, on node:http instead of the global (undici) fetch: the same request and
+ * Response, about half a millisecond less work before the request leaves and after its headers come
+ * back. Bodies other than a string or bytes (never sent for chat completions) use the global fetch.
+ */
+export function nodeHttpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const { body } = init;
+  if (
+    input instanceof Request ||
+    (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array))
+  ) {
+    return fetch(input, init);
+  }
+  const url = new URL(input);
+  const secure = url.protocol === 'https:';
+  if (!secure && url.protocol !== 'http:') return fetch(input, init);
+  return new Promise((resolve, reject) => {
+    const request = (secure ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: init.method ?? 'GET',
+        headers: Object.fromEntries(new Headers(init.headers)),
+        agent: secure ? httpsAgent : httpAgent,
+        ...(init.signal ? { signal: init.signal } : {}),
+      },
+      (incoming) => resolve(toResponse(incoming)),
+    );
+    request.once('error', reject);
+    request.end(body ?? undefined);
+  });
+}
