@@ -26,15 +26,34 @@ interface Timeout {
   timedOut: true;
 }
 
-function nextWithTimeout<T>(
-  iterator: AsyncIterator<T>,
-  milliseconds: number,
-): Promise<IteratorResult<T> | Timeout> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Timeout>((resolve) => {
-    timer = setTimeout(() => resolve({ timedOut: true }), milliseconds);
-  });
-  return Promise.race([iterator.next(), timeout]).finally(() => clearTimeout(timer));
+const timedOut: Timeout = { timedOut: true };
+
+/**
+ * The wait for an attempt's next part, bounded: one timer per attempt, re-armed for each wait, instead
+ * of a new timer and a race for every chunk of a stream.
+ */
+class PartDeadline {
+  private timer: NodeJS.Timeout | null = null;
+  private milliseconds = 0;
+  private expire: (() => void) | null = null;
+
+  next<T>(iterator: AsyncIterator<T>, milliseconds: number): Promise<IteratorResult<T> | Timeout> {
+    return new Promise((resolve, reject) => {
+      this.expire = () => resolve(timedOut);
+      if (this.timer && milliseconds === this.milliseconds) this.timer.refresh();
+      else {
+        this.stop();
+        this.milliseconds = milliseconds;
+        this.timer = setTimeout(() => this.expire?.(), milliseconds);
+      }
+      iterator.next().then(resolve, reject);
+    });
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
 }
 
 function isTimeout<T>(value: IteratorResult<T> | Timeout): value is Timeout {
@@ -72,13 +91,14 @@ export async function* runAttempt(
   let usage: { inputTokens: number; outputTokens: number } | null = null;
   let finishReason: FinishReason | undefined;
   let failure: ProviderFailure | undefined;
+  const deadline = new PartDeadline();
 
   try {
     while (true) {
       const limit = firstTokenAt === null ? timeouts.firstTokenMs : timeouts.idleMs;
       let next: IteratorResult<StreamPart> | Timeout;
       try {
-        next = await nextWithTimeout(iterator, limit);
+        next = await deadline.next(iterator, limit);
       } catch (error) {
         failure = thrownFailure(error);
         break;
@@ -111,6 +131,7 @@ export async function* runAttempt(
       }
     }
   } finally {
+    deadline.stop();
     request.signal.removeEventListener('abort', forwardAbort);
     // Stops the upstream request (the SDK closes the connection) whatever ended the attempt.
     upstream.abort();

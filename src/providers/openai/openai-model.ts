@@ -5,7 +5,7 @@ import { isToolCall, ToolCallAssembler } from '../tool-call-assembler.js';
 import { convertToOpenAIMessages, convertToOpenAITools } from './convert-to-openai-messages.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
-import { type OpenAIChunk, openAIChunkSchema } from './openai-api.js';
+import { type OpenAIChunk, parseOpenAIChunk } from './openai-api.js';
 
 export interface OpenAIModelSettings {
   model: string;
@@ -67,7 +67,7 @@ export class OpenAIModel implements LanguageModel {
       for await (const raw of chunks) {
         // Chunks the SDK had already buffered are dropped once the listener has gone.
         if (signal.aborted) return;
-        const parsed = openAIChunkSchema.safeParse(raw);
+        const parsed = parseOpenAIChunk(raw);
         if (!parsed.success) {
           yield { type: 'error', error: malformedChunk('openai', parsed.error.message) };
           return;
