@@ -24,8 +24,18 @@ export function estimatePromptTokens(
   const perMessageOverhead = 4;
   let total = 0;
   for (const message of messages) total += estimateTokens(messageText(message)) + perMessageOverhead;
-  for (const tool of tools) {
-    total += estimateTokens(tool.name + tool.description + JSON.stringify(tool.inputSchema));
-  }
+  for (const tool of tools) total += toolTokens(tool);
   return total;
+}
+
+/** A tool definition is a constant sent with every step: its schema is serialized and measured once. */
+const toolTokenCache = new WeakMap<ToolDefinition, number>();
+
+function toolTokens(tool: ToolDefinition): number {
+  let tokens = toolTokenCache.get(tool);
+  if (tokens === undefined) {
+    tokens = estimateTokens(tool.name + tool.description + JSON.stringify(tool.inputSchema));
+    toolTokenCache.set(tool, tokens);
+  }
+  return tokens;
 }
