@@ -28,7 +28,7 @@ describe('catalog import', () => {
       releaseDate: '2019-06-14',
     });
     expect(first.genres).toEqual(['pop', 'dance pop', 'edm', 'electro house']);
-    expect(first.features.energy).toBeCloseTo(0.916);
+    expect(first.features.energy).toBeCloseTo(0.88);
     expect(first.estimated).toBe(false);
   });
 
@@ -44,7 +44,7 @@ describe('catalog import', () => {
     const { tracks, report } = await importRecords(csv('kaggle-sample.csv'));
     expect(report).toMatchObject({ columnSet: 'kaggle', read: 5, imported: 3, merged: 1, rejected: 1 });
     const duet = tracks.find((track) => track.id === 'k3')!;
-    expect(duet.artists).toEqual(['Ingrid Michaelson', 'ZAYN']);
+    expect(duet.artists).toEqual(['Artist M', 'Artist N']);
     expect(duet.explicit).toBe(true);
     expect(tracks.find((track) => track.id === 'k1')!.genres).toEqual(['acoustic', 'j-pop']);
     expect(tracks.find((track) => track.id === 'k1')!.features.instrumentalness).toBeCloseTo(1.01e-6);
