@@ -20,6 +20,7 @@ import {
 import { rowDistance } from '../src/recommend/similarity.js';
 import { createSqliteStore } from '../src/store/index.js';
 import { sharedDataset } from '../test/support/environment.js';
+import { printTable } from './print-table.js';
 
 const seed = 20_200_121;
 const queriesPerSubgenre = Number(process.env.EVAL_QUERIES ?? 25);
@@ -230,17 +231,6 @@ async function personalization(labelled: Labelled): Promise<Array<[string, strin
   rows.push(['personalization ≥ 2× in every case', ratios.every((ratio) => ratio >= 2) ? 'PASS' : 'FAIL']);
   await store.close();
   return rows;
-}
-
-function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
-  console.log(line(headers));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }
 
 async function main(): Promise<void> {

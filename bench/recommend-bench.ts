@@ -21,6 +21,7 @@ import { emptyListener } from '../src/recommend/listener-signals.js';
 import { buildPlan, denseBonuses, type QueryPlan } from '../src/recommend/query-plan.js';
 import { ScanScratch, scan } from '../src/recommend/scan.js';
 import { sharedDataset } from '../test/support/environment.js';
+import { printTable } from './print-table.js';
 
 const seed = 42;
 const targets = { 28356: 2, 1000000: 25 } as Record<number, number>;
@@ -191,17 +192,6 @@ async function benchSize(tracks: readonly CatalogTrack[], size: number): Promise
     row('naive: score objects, full sort', naiveMs),
     row('floor: one multiply per row (machine speed)', floorMs),
   ];
-}
-
-function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
-  console.log(line(headers));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }
 
 async function main(): Promise<void> {

@@ -20,6 +20,7 @@ import OpenAI from 'openai';
 import { io, type Socket } from 'socket.io-client';
 import { CHAT_NAMESPACE, type GuestTokenResponse, type ServerPayloads } from '../src/protocol/index.js';
 import { freePort } from '../test/support/environment.js';
+import { printTable } from './print-table.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const MARK = 'ttfb=';
@@ -228,7 +229,7 @@ async function runBench(samples: number): Promise<void> {
         (clientLoop.percentile(99) / 1e6).toFixed(1),
       ]);
     }
-    printTable(rows);
+    printOverheadTable(rows);
     for (const listener of listeners) listener.socket.close();
   } finally {
     server.kill('SIGINT');
@@ -238,7 +239,7 @@ async function runBench(samples: number): Promise<void> {
   }
 }
 
-function printTable(rows: string[][]): void {
+function printOverheadTable(rows: string[][]): void {
   const header = [
     'concurrent',
     'turns',
@@ -250,20 +251,13 @@ function printTable(rows: string[][]): void {
     'p99 ratio',
     'client loop delay p99 ms',
   ];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padStart(widths[column]!)).join(' | ')} |`;
   console.log(
     '\nOverhead before the first delta (client time to first delta − upstream time to first byte),',
   );
   console.log(
     `with N turns in flight (each streams ~${TURN_MS} ms; new turns start while the others stream)`,
   );
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows, 'right');
   console.log('Target: service p50 < 1 ms, p99 < 5 ms at 200 concurrent turns.');
 }
 
