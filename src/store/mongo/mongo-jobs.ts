@@ -1,5 +1,6 @@
 import { EchoError } from '../../errors.js';
 import { newId } from '../ids.js';
+import { newImportJob } from '../new-import-job.js';
 import type { ImportJob, ImportJobPatch, NewImportJob, NewUsageRecord } from '../records.js';
 import { nowIso, toIsoTime } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
@@ -14,22 +15,8 @@ export class MongoJobs {
   }
 
   async createImportJob(input: NewImportJob): Promise<ImportJob> {
-    const now = nowIso();
-    const document: ImportJobDocument = {
-      _id: newId(),
-      userId: input.userId,
-      kind: input.kind,
-      status: 'pending',
-      source: input.source,
-      total: input.total ?? null,
-      processed: 0,
-      imported: 0,
-      merged: 0,
-      rejected: 0,
-      errors: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const { id, ...job } = newImportJob(input);
+    const document: ImportJobDocument = { _id: id, ...job };
     await this.#collections.importJobs.insertOne(document);
     return fromDocument(document);
   }

@@ -1,5 +1,6 @@
 import { EchoError } from '../../errors.js';
 import { newId } from '../ids.js';
+import { newImportJob } from '../new-import-job.js';
 import type { ImportJob, ImportJobPatch, NewImportJob, NewUsageRecord } from '../records.js';
 import { nowIso, toIsoTime } from '../time.js';
 import { type ImportJobRow, toImportJob } from './sqlite-rows.js';
@@ -25,22 +26,7 @@ export class SqliteJobs {
   }
 
   createImportJob(input: NewImportJob): ImportJob {
-    const now = nowIso();
-    const job: ImportJob = {
-      id: newId(),
-      userId: input.userId,
-      kind: input.kind,
-      status: 'pending',
-      source: input.source,
-      total: input.total ?? null,
-      processed: 0,
-      imported: 0,
-      merged: 0,
-      rejected: 0,
-      errors: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const job = newImportJob(input);
     this.#sql.run(
       `INSERT INTO import_jobs (id, user_id, kind, status, source, total, processed, imported, merged,
          rejected, errors, created_at, updated_at)
@@ -51,8 +37,8 @@ export class SqliteJobs {
       job.status,
       job.source,
       job.total,
-      now,
-      now,
+      job.createdAt,
+      job.updatedAt,
     );
     return job;
   }
