@@ -130,6 +130,11 @@ export class MongoConversations {
     const document: MessageDocument = { ...draft, seq };
     try {
       await this.#collections.messages.insertOne(document);
+      // FerretDB's read-then-write counter can leave lastSeq below a stored seq when a stale write lands
+      // after this insert; raise it. MongoDB's $inc is exact, so the extra write is skipped there.
+      if (!this.#traits.atomicFindAndModify) {
+        await this.#collections.sessions.updateOne({ _id: draft.sessionId }, { $max: { lastSeq: seq } });
+      }
       return { message: toMessage(document), created: true };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
