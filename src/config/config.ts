@@ -16,7 +16,6 @@ const optionalUrl = z
 
 /** Every setting is an environment variable with a default that works on a fresh machine. */
 export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -36,7 +35,6 @@ export const configSchema = z.object({
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   REDIS_URL: optionalString,
 
-  CATALOG_FILE: optionalString,
   RECOMMENDATION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 
   PROVIDERS_FILE: optionalString,
