@@ -184,11 +184,36 @@ export class MongoConversations {
   async #settleDuplicate(lost: MessageDocument, clientMsgId: string): Promise<AppendResult | null> {
     const winner = await this.#findByClientMsgId(lost.sessionId, clientMsgId);
     if (winner === null) return null;
-    await this.#collections.sessions.updateOne(
+    const handedBack = await this.#collections.sessions.updateOne(
       { _id: lost.sessionId, lastSeq: lost.seq },
       { $inc: { lastSeq: -1 } },
     );
+    if (handedBack.modifiedCount === 0) await this.#abandonSeq(lost);
     return { message: winner, created: false };
+  }
+
+  /**
+   * Fills a seq that could not be handed back with a marker, so catch-up reads pass the gap at once
+   * instead of waiting for it to age: the winner of a clientMsgId race may hold a later seq, and its
+   * sender reads from before the gap.
+   */
+  async #abandonSeq(lost: MessageDocument): Promise<void> {
+    const id = newId();
+    const marker: MessageDocument = {
+      ...lost,
+      _id: id,
+      text: '',
+      clientMsgId: null,
+      clientMsgKey: clientMsgKeyOf(id, null),
+      meta: null,
+      abandoned: true,
+    };
+    try {
+      await this.#collections.messages.insertOne(marker);
+    } catch (error) {
+      // Another append filled the seq after all (FerretDB's counter can repeat one): no gap is left.
+      if (!isDuplicateKey(error)) throw error;
+    }
   }
 
   async #findByClientMsgId(sessionId: string, clientMsgId: string): Promise<Message | null> {
@@ -205,16 +230,21 @@ export class MongoConversations {
       .toArray();
     const settled = settledMessages(documents, query.afterSeq);
     // Stopped at a gap that may still fill: no cursor, so the caller reads again later from its last seq.
-    if (!settled.complete) return { items: settled.documents.map(toMessage), nextCursor: null };
-    return toPage(documents, limit, toMessage, (document) => String(document.seq));
+    if (!settled.complete) return { items: visibleMessages(settled.documents), nextCursor: null };
+    const page = toPage(documents, limit, (document) => document, (document) => String(document.seq));
+    return { items: visibleMessages(page.items), nextCursor: page.nextCursor };
   }
 
   async recentMessages(sessionId: string, limit: number): Promise<Message[]> {
     const documents = await this.#collections.messages
-      .find({ sessionId })
+      .find({ sessionId, abandoned: { $exists: false } })
       .sort({ seq: -1 })
       .limit(clampLimit(limit))
       .toArray();
     return documents.reverse().map(toMessage);
   }
+}
+
+function visibleMessages(documents: MessageDocument[]): Message[] {
+  return documents.filter((document) => document.abandoned !== true).map(toMessage);
 }

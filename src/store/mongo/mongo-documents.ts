@@ -21,7 +21,12 @@ export type SessionDocument = Omit<Session, 'id'> & { _id: string };
  * `clientMsgKey` is the clientMsgId, or `message:<id>` when there is none: a value every message has,
  * so servers without partial indexes (FerretDB) can still enforce unique client ids (see mongo-indexes).
  */
-export type MessageDocument = Omit<Message, 'id'> & { _id: string; clientMsgKey: string };
+export type MessageDocument = Omit<Message, 'id'> & {
+  _id: string;
+  clientMsgKey: string;
+  /** Marks a seq an append gave up after it could no longer be handed back: a gap readers may pass. */
+  abandoned?: true;
+};
 export type RecommendationDocument = Omit<Recommendation, 'id' | 'expiresAt'> & {
   _id: string;
   expiresAt: Date;
@@ -59,7 +64,7 @@ export function clientMsgKeyOf(messageId: string, clientMsgId: string | null): s
 }
 
 export function toMessage(document: MessageDocument): Message {
-  const { clientMsgKey: _clientMsgKey, ...message } = fromDocument(document);
+  const { clientMsgKey: _clientMsgKey, abandoned: _abandoned, ...message } = fromDocument(document);
   return message;
 }
 

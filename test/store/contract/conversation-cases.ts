@@ -197,12 +197,27 @@ function describeMessageConcurrency(store: StoreAccessor): void {
       );
       expect(results.filter((result) => result.created)).toHaveLength(1);
       expect(new Set(results.map((result) => result.message.id)).size).toBe(1);
-      // recentMessages, not listMessages: a seq given up by a losing duplicate may leave a gap that
-      // catch-up reads wait out for a few seconds (MongoDB adapter, see settled-messages.ts).
       const stored = await store().recentMessages(session.id, 100);
       expect(stored).toEqual([results[0]!.message]);
       const next = await store().appendMessage({ sessionId: session.id, role: 'assistant', text: 'hello' });
       expect(next.message.seq).toBeGreaterThan(stored[0]!.seq);
+    });
+
+    it('a catch-up read right after a clientMsgId race returns the stored message (no gap to wait out)', async () => {
+      // Races are timing-dependent: repeat them so a seq given up by a loser is exercised many times.
+      for (let round = 0; round < 15; round += 1) {
+        const session = await store().createSession({ userId: 'user-1', title: `race ${round}` });
+        const results = await Promise.all(
+          Array.from({ length: 3 }, () =>
+            store().appendMessage({ sessionId: session.id, role: 'user', text: 'hi', clientMsgId: 'same' }),
+          ),
+        );
+        const page = await store().listMessages(session.id, { afterSeq: 0, limit: 10 });
+        expect(page.items).toEqual([results[0]!.message]);
+        const reply = await store().appendMessage({ sessionId: session.id, role: 'assistant', text: 'yo' });
+        const afterReply = await store().listMessages(session.id, { afterSeq: 0, limit: 10 });
+        expect(afterReply.items).toEqual([results[0]!.message, reply.message]);
+      }
     });
   });
 }
