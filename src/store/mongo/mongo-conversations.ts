@@ -231,7 +231,12 @@ export class MongoConversations {
     const settled = settledMessages(documents, query.afterSeq);
     // Stopped at a gap that may still fill: no cursor, so the caller reads again later from its last seq.
     if (!settled.complete) return { items: visibleMessages(settled.documents), nextCursor: null };
-    const page = toPage(documents, limit, (document) => document, (document) => String(document.seq));
+    const page = toPage(
+      documents,
+      limit,
+      (document) => document,
+      (document) => String(document.seq),
+    );
     return { items: visibleMessages(page.items), nextCursor: page.nextCursor };
   }
 
