@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -25,7 +25,8 @@ import { printTable } from './print-table.js';
 const now = () => performance.timeOrigin + performance.now();
 const MARK = 'ttfb=';
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
-const STREAM_CHUNKS = 40;
+/** Each reply streams for about a second, so N workers keep about N turns streaming at once. */
+const STREAM_CHUNKS = 20;
 const CHUNK_INTERVAL_MS = 50;
 const TURN_MS = STREAM_CHUNKS * CHUNK_INTERVAL_MS;
 
@@ -36,6 +37,30 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null): st
   return `data: ${JSON.stringify({ ...body, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 }
 
+/** The rest of a reply at a model's pace: a few words every CHUNK_INTERVAL_MS, then usage and [DONE]. */
+function streamRest(response: ServerResponse): void {
+  let sent = 1;
+  const timer = setInterval(() => {
+    if (sent < STREAM_CHUNKS) {
+      response.write(chunk({ content: 'Enjoy the run. ' }));
+      sent += 1;
+      return;
+    }
+    clearInterval(timer);
+    response.write(chunk({}, 'stop'));
+    const usage = {
+      prompt_tokens: 40,
+      completion_tokens: STREAM_CHUNKS * 4,
+      total_tokens: 40 + STREAM_CHUNKS * 4,
+    };
+    response.write(
+      `data: ${JSON.stringify({ id: 'bench', object: 'chat.completion.chunk', choices: [], usage })}\n\n`,
+    );
+    response.end('data: [DONE]\n\n');
+  }, CHUNK_INTERVAL_MS);
+  response.once('close', () => clearInterval(timer));
+}
+
 async function runUpstream(port: number): Promise<void> {
   const server = createServer((request, response) => {
     const arrived = now();
@@ -44,15 +69,7 @@ async function runUpstream(port: number): Promise<void> {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const ttfb = now() - arrived;
       response.write(chunk({ role: 'assistant', content: `${MARK}${ttfb.toFixed(4)} ` }));
-      setTimeout(() => {
-        response.write(chunk({ content: 'Enjoy the run.' }));
-        response.write(chunk({}, 'stop'));
-        const usage = { prompt_tokens: 40, completion_tokens: 8, total_tokens: 48 };
-        response.write(
-          `data: ${JSON.stringify({ id: 'bench', object: 'chat.completion.chunk', choices: [], usage })}\n\n`,
-        );
-        response.end('data: [DONE]\n\n');
-      }, 2);
+      streamRest(response);
     });
   });
   server.keepAliveTimeout = 60_000;
