@@ -12,6 +12,8 @@ import type {
 import type { ModelRouter } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
 import type { PageRequest, Store } from '../store/index.js';
+import { CONTEXT_MESSAGES } from './context-builder.js';
+import { ConversationMemory } from './conversation-memory.js';
 import { HeldSink } from './held-sink.js';
 import { SessionQueue } from './session-queue.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
@@ -33,6 +35,9 @@ export interface ChatServiceOptions {
 
 /** Upper bound on what one session:join returns; a client pages through REST beyond it. */
 const JOIN_MESSAGE_LIMIT = 500;
+/** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
+const MEMORY_MAX_CHARS = 32_000_000;
+const MEMORY_IDLE_MS = 15 * 60_000;
 
 /**
  * Chat use cases, transport-agnostic: every call names the listener (from the token) and checks that the
@@ -42,9 +47,15 @@ export class ChatService {
   private readonly queue: SessionQueue;
   private readonly activeTurns = new Map<string, { turnId: string; controller: AbortController }>();
   private readonly pendingMessageIds = new Set<string>();
+  private readonly memory: ConversationMemory;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.queue = new SessionQueue(options.settings.queueDepth);
+    this.memory = new ConversationMemory(options.store, {
+      messagesPerSession: CONTEXT_MESSAGES,
+      maxChars: MEMORY_MAX_CHARS,
+      idleMs: MEMORY_IDLE_MS,
+    });
   }
 
   async createSession(userId: string, payload: ClientPayload<'session:create'>): Promise<Session> {
@@ -128,6 +139,7 @@ export class ChatService {
       text: payload.text,
       clientMsgId: payload.clientMsgId,
     });
+    if (created) this.memory.observeMessage(message);
     const needsTurn = created || (await this.isUnanswered(message));
     if (needsTurn) {
       this.pendingMessageIds.add(message.id);
@@ -154,7 +166,7 @@ export class ChatService {
     this.activeTurns.set(message.sessionId, { turnId, controller });
     try {
       await runTurn(
-        { ...this.options, sink },
+        { ...this.options, memory: this.memory, sink },
         { turnId, sessionId: message.sessionId, userId, signal: controller.signal },
       );
     } catch (error) {

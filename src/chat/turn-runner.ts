@@ -5,7 +5,8 @@ import type { AssistantMeta, Attempt, Message, RecommendedTrack } from '../proto
 import type { ChatMessage, ModelRouter, ToolCall } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
 import type { Store } from '../store/index.js';
-import { buildContext, CONTEXT_MESSAGES } from './context-builder.js';
+import { buildContext } from './context-builder.js';
+import type { ConversationMemory } from './conversation-memory.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
 import {
   parseRecommendArguments,
@@ -28,6 +29,7 @@ export interface TurnSettings {
 
 export interface TurnDependencies {
   store: Store;
+  memory: ConversationMemory;
   router: ModelRouter;
   recommender: Recommender;
   sink: TurnSink;
@@ -51,7 +53,7 @@ interface TurnRecord {
   ttftMs: number | null;
   attempts: Attempt[];
   recommendationIds: string[];
-  /** Tracks already shown in this session (never recommended twice). */
+  /** Tracks already shown in this session (never recommended twice); filled from memory. */
   seenTrackIds: Set<string>;
   invalidToolCalls: number;
   finishReason: string;
@@ -92,7 +94,7 @@ export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise
     });
     coalescer.flush();
     await showMentionedTracks(deps, input, record);
-    const message = await storeAssistantMessage(deps.store, input, record, elapsed());
+    const message = await storeAssistantMessage(deps, input, record, elapsed());
     deps.sink.emit(input.sessionId, 'turn:done', doneEvent(input, message));
   } catch (caught) {
     coalescer.flush();
@@ -108,12 +110,9 @@ async function converse(
   record: TurnRecord,
   onText: (text: string) => void,
 ): Promise<void> {
-  const [history, seenTrackIds] = await Promise.all([
-    deps.store.recentMessages(input.sessionId, CONTEXT_MESSAGES),
-    deps.store.listRecommendedTrackIds(input.sessionId),
-  ]);
-  const messages = buildContext(history);
-  for (const id of seenTrackIds) record.seenTrackIds.add(id);
+  const context = await deps.memory.contextFor(input.sessionId);
+  const messages = buildContext(context.history);
+  record.seenTrackIds = context.seenTrackIds;
   for (let step = 0; step < deps.settings.maxSteps; step += 1) {
     const stepTextStart = record.text.length;
     const calls = await streamStep(deps, input, record, messages, onText);
@@ -255,6 +254,10 @@ async function publishRecommendation(
     expiresAt: new Date(Date.now() + deps.settings.recommendationTtlDays * 86_400_000).toISOString(),
   });
   for (const track of tracks) record.seenTrackIds.add(track.id);
+  deps.memory.observeTracks(
+    input.sessionId,
+    tracks.map((track) => track.id),
+  );
   record.recommendationIds.push(recommendation.id);
   deps.sink.emit(input.sessionId, 'turn:recs', {
     turnId: input.turnId,
@@ -307,17 +310,18 @@ function metaOf(input: TurnInput, record: TurnRecord, totalMs: number): Assistan
 }
 
 async function storeAssistantMessage(
-  store: Store,
+  deps: TurnDependencies,
   input: TurnInput,
   record: TurnRecord,
   totalMs: number,
 ): Promise<Message> {
-  const { message } = await store.appendMessage({
+  const { message } = await deps.store.appendMessage({
     sessionId: input.sessionId,
     role: 'assistant',
     text: record.text,
     meta: metaOf(input, record, totalMs),
   });
+  deps.memory.observeMessage(message);
   return message;
 }
 
@@ -350,7 +354,7 @@ async function endWithError(
   else deps.logger.info({ code: error.code, turnId: input.turnId }, 'turn ended early');
   if (record.text.length > 0) {
     record.finishReason = error.code === 'cancelled' ? 'cancelled' : 'error';
-    await storeAssistantMessage(deps.store, input, record, totalMs).catch((storeError: unknown) =>
+    await storeAssistantMessage(deps, input, record, totalMs).catch((storeError: unknown) =>
       deps.logger.error({ err: storeError, turnId: input.turnId }, 'could not store partial answer'),
     );
   }
