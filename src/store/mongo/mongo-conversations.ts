@@ -125,8 +125,8 @@ export class MongoConversations {
     draft: Omit<MessageDocument, 'seq'>,
     clientMsgId: string | null,
   ): Promise<AppendResult | 'retry'> {
-    const seq = await this.#reserveSeq(draft.sessionId, draft.createdAt);
-    if (seq === null) return 'retry';
+    const { seq, stale } = await this.#reserveSeq(draft.sessionId, draft.createdAt);
+    if (stale) return this.#settleStale(draft, seq, clientMsgId);
     const document: MessageDocument = { ...draft, seq };
     try {
       await this.#collections.messages.insertOne(document);
@@ -146,19 +146,34 @@ export class MongoConversations {
   /**
    * Draws the next seq. Where findAndModify is not atomic (FerretDB) the counter can fall behind the
    * stored messages and hand out a seq below the newest one, so there it also checks that no stored
-   * message has this seq or a later one, and returns null (after moving the counter past them) if one
-   * does. On MongoDB the $inc alone is exact and the check is skipped.
+   * message has this seq or a later one, and calls the seq stale (after moving the counter past them) if
+   * one does. On MongoDB the $inc alone is exact and the check is skipped.
    */
-  async #reserveSeq(sessionId: string, updatedAt: string): Promise<number | null> {
+  async #reserveSeq(sessionId: string, updatedAt: string): Promise<{ seq: number; stale: boolean }> {
     const seq = await this.#nextSeq(sessionId, updatedAt);
-    if (this.#traits.atomicFindAndModify) return seq;
+    if (this.#traits.atomicFindAndModify) return { seq, stale: false };
     const later = await this.#collections.messages.findOne(
       { sessionId, seq: { $gte: seq } },
       { sort: { seq: -1 }, projection: { seq: 1 } },
     );
-    if (later === null) return seq;
+    if (later === null) return { seq, stale: false };
     await this.#collections.sessions.updateOne({ _id: sessionId }, { $max: { lastSeq: later.seq } });
-    return null;
+    return { seq, stale: true };
+  }
+
+  /**
+   * A stale seq means another append got ahead. When that was a twin with this clientMsgId, its message
+   * is the answer and the drawn seq is marked given up (it may be a gap now); otherwise draw again.
+   */
+  async #settleStale(
+    draft: Omit<MessageDocument, 'seq'>,
+    seq: number,
+    clientMsgId: string | null,
+  ): Promise<AppendResult | 'retry'> {
+    const winner = clientMsgId === null ? null : await this.#findByClientMsgId(draft.sessionId, clientMsgId);
+    if (winner === null) return 'retry';
+    await this.#abandonSeq({ ...draft, seq });
+    return { message: winner, created: false };
   }
 
   /**
@@ -178,17 +193,22 @@ export class MongoConversations {
 
   /**
    * When a concurrent append with the same clientMsgId won the race, its message is the answer and the
-   * seq this call reserved is handed back if no later append has taken one since (else it stays a gap).
+   * seq this call reserved is handed back if no later append has taken one since, else marked given up.
+   * Only MongoDB's atomic counter can tell "no later append": on FerretDB the seq is always marked.
    * Returns null when the duplicate key was the seq, not the clientMsgId.
    */
   async #settleDuplicate(lost: MessageDocument, clientMsgId: string): Promise<AppendResult | null> {
     const winner = await this.#findByClientMsgId(lost.sessionId, clientMsgId);
     if (winner === null) return null;
-    const handedBack = await this.#collections.sessions.updateOne(
-      { _id: lost.sessionId, lastSeq: lost.seq },
-      { $inc: { lastSeq: -1 } },
-    );
-    if (handedBack.modifiedCount === 0) await this.#abandonSeq(lost);
+    const handedBack =
+      this.#traits.atomicFindAndModify &&
+      (
+        await this.#collections.sessions.updateOne(
+          { _id: lost.sessionId, lastSeq: lost.seq },
+          { $inc: { lastSeq: -1 } },
+        )
+      ).modifiedCount === 1;
+    if (!handedBack) await this.#abandonSeq(lost);
     return { message: winner, created: false };
   }
 
