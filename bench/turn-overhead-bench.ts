@@ -25,8 +25,8 @@ import { printTable } from './print-table.js';
 const now = () => performance.timeOrigin + performance.now();
 const MARK = 'ttfb=';
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
-/** Each reply streams for about a second, so N workers keep about N turns streaming at once. */
-const STREAM_CHUNKS = 20;
+/** Each reply streams for about two seconds (a short answer at a model's pace), so N workers keep about N turns streaming. */
+const STREAM_CHUNKS = 40;
 const CHUNK_INTERVAL_MS = 50;
 const TURN_MS = STREAM_CHUNKS * CHUNK_INTERVAL_MS;
 
@@ -73,6 +73,14 @@ async function runUpstream(port: number): Promise<void> {
     });
   });
   server.keepAliveTimeout = 60_000;
+  // New connections say whether callers keep theirs alive (each costs a handshake before the request).
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
+  process.on('message', (message) => {
+    if (message === 'connections') process.send?.(connections);
+  });
   server.listen(port, '127.0.0.1', () => process.send?.('ready'));
 }
 
@@ -163,6 +171,13 @@ async function inFlight(
   return results;
 }
 
+function upstreamConnections(upstream: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    upstream.once('message', (count) => resolve(Number(count)));
+    upstream.send('connections');
+  });
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -225,7 +240,9 @@ async function runBench(samples: number): Promise<void> {
       // The measuring process itself can be the bottleneck; its event-loop delay says how much.
       const clientLoop = monitorEventLoopDelay({ resolution: 1 });
       clientLoop.enable();
+      const connectionsBefore = await upstreamConnections(upstream);
       const service = await inFlight(level, wanted, (slot) => measureTurn(listeners[slot]!));
+      const connectionsOpened = (await upstreamConnections(upstream)) - connectionsBefore;
       clientLoop.disable();
       const baseline = await inFlight(level, wanted, () => measureDirect(direct));
       const [s50, s99, b50, b99] = [
@@ -244,6 +261,7 @@ async function runBench(samples: number): Promise<void> {
         (s50 / b50).toFixed(1),
         (s99 / b99).toFixed(1),
         (clientLoop.percentile(99) / 1e6).toFixed(1),
+        String(connectionsOpened),
       ]);
     }
     printOverheadTable(rows);
@@ -267,6 +285,7 @@ function printOverheadTable(rows: string[][]): void {
     'p50 ratio',
     'p99 ratio',
     'client loop delay p99 ms',
+    'upstream connections opened',
   ];
   console.log(
     '\nOverhead before the first delta (client time to first delta − upstream time to first byte),',

@@ -133,8 +133,9 @@ export async function* runAttempt(
   } finally {
     deadline.stop();
     request.signal.removeEventListener('abort', forwardAbort);
-    // Stops the upstream request (the SDK closes the connection) whatever ended the attempt.
-    upstream.abort();
+    // A finished stream has released its connection to the keep-alive pool; aborting it then would only
+    // cost an exception object. Anything else (failure, timeout, cancel) stops the upstream request.
+    if (!finishReason) upstream.abort();
     void iterator.return?.().catch(() => undefined);
   }
 

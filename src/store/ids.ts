@@ -1,7 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMillis = 0;
 let sequence = 0;
+
+/** Random bytes drawn in bulk: one call to the system per 256 ids instead of two per id. */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomBytes(size: number): Buffer {
+  if (poolOffset + size > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + size));
+  poolOffset += size;
+  return bytes;
+}
 
 /**
  * A UUIDv7: the first 48 bits are the creation time in milliseconds, so ids sort by creation time and

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 
 /**
  * Prepared statements, cached by SQL text (preparing costs more than running), with typed row helpers.
@@ -9,8 +9,12 @@ export class SqliteStatements {
   readonly database: Database;
   readonly #cache = new Map<string, Statement>();
 
+  /** One transaction wrapper for every caller: better-sqlite3 builds a wrapper per `transaction()` call. */
+  readonly #transaction: Transaction<(work: () => unknown) => unknown>;
+
   constructor(database: Database) {
     this.database = database;
+    this.#transaction = database.transaction((work: () => unknown) => work());
   }
 
   #prepare(sql: string): Statement {
@@ -40,7 +44,7 @@ export class SqliteStatements {
    * inside cannot interleave with another process's writer sharing the file.
    */
   immediate<Result>(work: () => Result): Result {
-    return this.database.transaction(work).immediate();
+    return this.#transaction.immediate(work) as Result;
   }
 }
 
