@@ -171,10 +171,11 @@ async function inFlight(
   return results;
 }
 
-function upstreamConnections(upstream: ChildProcess): Promise<number> {
+/** Asks a child for a figure over IPC (upstream: connections accepted; server: loop delay p99 ms). */
+function askChild(child: ChildProcess, question: 'connections' | 'loop-delay'): Promise<number> {
   return new Promise((resolve) => {
-    upstream.once('message', (count) => resolve(Number(count)));
-    upstream.send('connections');
+    child.once('message', (answer) => resolve(Number(answer)));
+    child.send(question);
   });
 }
 
@@ -240,9 +241,11 @@ async function runBench(samples: number): Promise<void> {
       // The measuring process itself can be the bottleneck; its event-loop delay says how much.
       const clientLoop = monitorEventLoopDelay({ resolution: 1 });
       clientLoop.enable();
-      const connectionsBefore = await upstreamConnections(upstream);
+      const connectionsBefore = await askChild(upstream, 'connections');
+      await askChild(server, 'loop-delay');
       const service = await inFlight(level, wanted, (slot) => measureTurn(listeners[slot]!));
-      const connectionsOpened = (await upstreamConnections(upstream)) - connectionsBefore;
+      const serverLoopDelay = await askChild(server, 'loop-delay');
+      const connectionsOpened = (await askChild(upstream, 'connections')) - connectionsBefore;
       clientLoop.disable();
       const baseline = await inFlight(level, wanted, () => measureDirect(direct));
       const [s50, s99, b50, b99] = [
@@ -261,6 +264,7 @@ async function runBench(samples: number): Promise<void> {
         (s50 / b50).toFixed(1),
         (s99 / b99).toFixed(1),
         (clientLoop.percentile(99) / 1e6).toFixed(1),
+        serverLoopDelay.toFixed(1),
         String(connectionsOpened),
       ]);
     }
@@ -285,6 +289,7 @@ function printOverheadTable(rows: string[][]): void {
     'p50 ratio',
     'p99 ratio',
     'client loop delay p99 ms',
+    'server loop delay p99 ms',
     'upstream connections opened',
   ];
   console.log(
@@ -308,6 +313,14 @@ if (role === 'upstream') {
 } else if (role === 'server') {
   const { startServer } = await import('../src/server.js');
   const server = await startServer();
+  // Event-loop delay: a blocked loop (GC, a synchronous store write) delays every turn at once.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  process.on('message', (message) => {
+    if (message !== 'loop-delay') return;
+    process.send?.(loop.percentile(99) / 1e6);
+    loop.reset();
+  });
   // A normal exit, so `--cpu-prof` (BENCH_PROFILE=1) can write its profile.
   process.once('SIGINT', () => server.close().then(() => process.exit(0)));
   process.send?.('ready');
