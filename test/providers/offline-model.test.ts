@@ -109,7 +109,7 @@ describe('OfflineModel', () => {
   });
 
   it('stops promptly and emits nothing more once the signal aborts', async () => {
-    const slow = new OfflineModel({ extractIntent, chunkDelayMs: 200 });
+    const slow = new OfflineModel({ extractIntent, chunkDelayMs: 2_000 });
     const controller = new AbortController();
     const parts: StreamPart[] = [];
     const started = performance.now();
@@ -121,7 +121,7 @@ describe('OfflineModel', () => {
       parts.push(part);
       controller.abort();
     }
-    expect(performance.now() - started).toBeLessThan(150);
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(parts).toHaveLength(1);
   });
 
