@@ -233,8 +233,10 @@ async function runBench(samples: number): Promise<void> {
     const listeners = await Promise.all(
       Array.from({ length: Math.max(10, ...LEVELS) }, () => connectListener(url)),
     );
-    await inFlight(10, 30, (slot) => measureTurn(listeners[slot]!)); // warm-up: JIT, connection pools
-    await inFlight(10, 30, () => measureDirect(direct));
+    // Warm-up at the highest level: JIT, and connection pools as large as under steady load.
+    const warm = Math.max(10, ...LEVELS);
+    await inFlight(warm, warm, (slot) => measureTurn(listeners[slot]!));
+    await inFlight(warm, warm, () => measureDirect(direct));
     const rows: string[][] = [];
     for (const level of LEVELS) {
       const wanted = Math.max(samples, 2 * level);

@@ -15,7 +15,7 @@ import {
 } from './mongo-documents.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { mongoDbTraits, type ServerTraits } from './mongo-server-traits.js';
-import { settledMessages } from './settled-messages.js';
+import { inFlightGapMs, settledMessages } from './settled-messages.js';
 
 /** Bounds the retries of a seq collision (possible only on servers without atomic findAndModify). */
 const seqRetryBudgetMs = 15_000;
@@ -105,7 +105,6 @@ export class MongoConversations {
       text: input.text,
       clientMsgId,
       clientMsgKey: clientMsgKeyOf(id, clientMsgId),
-      createdAt: nowIso(),
       meta: input.meta ?? null,
     };
     const deadline = Date.now() + seqRetryBudgetMs;
@@ -120,14 +119,19 @@ export class MongoConversations {
     throw new EchoError('unavailable', 'Could not assign a message seq under contention');
   }
 
-  /** One attempt: reserve a seq and insert; 'retry' when the seq turned out to be taken. */
+  /**
+   * One attempt: reserve a seq and insert; 'retry' when the seq turned out to be taken. The time is the
+   * attempt's, not the first one's: catch-up reads judge whether a gap may still fill by the age of the
+   * message after it, and retries under contention can take seconds.
+   */
   async #tryAppend(
-    draft: Omit<MessageDocument, 'seq'>,
+    draft: Omit<MessageDocument, 'seq' | 'createdAt'>,
     clientMsgId: string | null,
   ): Promise<AppendResult | 'retry'> {
-    const { seq, stale } = await this.#reserveSeq(draft.sessionId, draft.createdAt);
-    if (stale) return this.#settleStale(draft, seq, clientMsgId);
-    const document: MessageDocument = { ...draft, seq };
+    const createdAt = nowIso();
+    const { seq, stale } = await this.#reserveSeq(draft.sessionId, createdAt);
+    if (stale) return this.#settleStale({ ...draft, createdAt }, seq, clientMsgId);
+    const document: MessageDocument = { ...draft, createdAt, seq };
     try {
       await this.#collections.messages.insertOne(document);
       // FerretDB's read-then-write counter can leave lastSeq below a stored seq when a stale write lands
@@ -145,9 +149,11 @@ export class MongoConversations {
 
   /**
    * Draws the next seq. Where findAndModify is not atomic (FerretDB) the counter can fall behind the
-   * stored messages and hand out a seq below the newest one, so there it also checks that no stored
-   * message has this seq or a later one, and calls the seq stale (after moving the counter past them) if
-   * one does. On MongoDB the $inc alone is exact and the check is skipped.
+   * stored messages and hand out a seq below the newest one, so there it also checks for a stored
+   * message with this seq or a later one, and then moves the counter past them. Such a seq may still be
+   * used while the message right after it is young: catch-up reads stop before a young gap, so none
+   * has passed it yet (and if the seq is taken after all, the insert fails and draws again). Older than
+   * that, the seq is stale. On MongoDB the $inc alone is exact and the checks are skipped.
    */
   async #reserveSeq(sessionId: string, updatedAt: string): Promise<{ seq: number; stale: boolean }> {
     const seq = await this.#nextSeq(sessionId, updatedAt);
@@ -158,7 +164,13 @@ export class MongoConversations {
     );
     if (later === null) return { seq, stale: false };
     await this.#collections.sessions.updateOne({ _id: sessionId }, { $max: { lastSeq: later.seq } });
-    return { seq, stale: true };
+    const next = await this.#collections.messages.findOne(
+      { sessionId, seq: { $gt: seq } },
+      { sort: { seq: 1 }, projection: { createdAt: 1 } },
+    );
+    // Half the window readers wait, as a margin for the time until this insert lands.
+    const fillableSince = new Date(Date.now() - inFlightGapMs / 2).toISOString();
+    return { seq, stale: next === null || next.createdAt < fillableSince };
   }
 
   /**
