@@ -12,9 +12,25 @@ function toResponse(incoming: IncomingMessage): Response {
   const raw = incoming.rawHeaders;
   for (let index = 0; index < raw.length; index += 2) headers.append(raw[index]!, raw[index + 1]!);
   const status = incoming.statusCode ?? 502;
-  const body = noBodyStatuses.has(status) ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>);
-  if (!body) incoming.resume();
-  return new Response(body, { status, statusText: incoming.statusMessage ?? '', headers });
+  const init = { status, statusText: incoming.statusMessage ?? '', headers };
+  if (noBodyStatuses.has(status)) {
+    incoming.resume();
+    return new Response(null, init);
+  }
+  if (status >= 200 && status < 300) return streamedResponse(incoming, init);
+  return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init);
+}
+
+/**
+ * A successful answer whose body is the socket stream itself. The SDKs read any async-iterable body
+ * (the way they support node-fetch), and on Node 20 a web ReadableStream per response is the costliest
+ * step of a streamed request under load (its constructor makes the stream transferable). Error answers
+ * keep a real web body, since the SDK reads them with `text()`.
+ */
+function streamedResponse(incoming: IncomingMessage, init: ResponseInit): Response {
+  const response = new Response(null, init);
+  Object.defineProperty(response, 'body', { value: incoming });
+  return response;
 }
 
 /**
