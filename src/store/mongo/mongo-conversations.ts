@@ -212,16 +212,18 @@ export class MongoConversations {
   async #settleDuplicate(lost: MessageDocument, clientMsgId: string): Promise<AppendResult | null> {
     const winner = await this.#findByClientMsgId(lost.sessionId, clientMsgId);
     if (winner === null) return null;
-    const handedBack =
-      this.#traits.atomicFindAndModify &&
-      (
-        await this.#collections.sessions.updateOne(
-          { _id: lost.sessionId, lastSeq: lost.seq },
-          { $inc: { lastSeq: -1 } },
-        )
-      ).modifiedCount === 1;
+    const handedBack = this.#traits.atomicFindAndModify && (await this.#handBackSeq(lost));
     if (!handedBack) await this.#abandonSeq(lost);
     return { message: winner, created: false };
+  }
+
+  /** Returns the seq to the counter if it is still the newest one drawn. */
+  async #handBackSeq(lost: MessageDocument): Promise<boolean> {
+    const result = await this.#collections.sessions.updateOne(
+      { _id: lost.sessionId, lastSeq: lost.seq },
+      { $inc: { lastSeq: -1 } },
+    );
+    return result.modifiedCount === 1;
   }
 
   /**
