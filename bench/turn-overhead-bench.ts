@@ -23,7 +23,7 @@ import { freePort } from '../test/support/environment.js';
 import { printTable } from './print-table.js';
 
 const now = () => performance.timeOrigin + performance.now();
-const MARK = 'ttfb=';
+const MARK = 'upstream-at=';
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
 /** Each reply streams for about two seconds (a short answer at a model's pace), so N workers keep about N turns streaming. */
 const STREAM_CHUNKS = 40;
@@ -67,8 +67,10 @@ async function runUpstream(port: number): Promise<void> {
     request.resume();
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const ttfb = now() - arrived;
-      response.write(chunk({ role: 'assistant', content: `${MARK}${ttfb.toFixed(4)} ` }));
+      // Both instants travel in the first words, so the client can split its wait into the way to the
+      // upstream and the way back (one machine, one clock).
+      const content = `${MARK}${arrived.toFixed(4)},${now().toFixed(4)} `;
+      response.write(chunk({ role: 'assistant', content }));
       streamRest(response);
     });
   });
@@ -86,11 +88,27 @@ async function runUpstream(port: number): Promise<void> {
 
 // ---------- the clients ----------
 
-function upstreamTtfb(text: string): number {
-  const value = Number.parseFloat(text.slice(text.indexOf(MARK) + MARK.length));
-  if (!Number.isFinite(value)) throw new Error(`no upstream timing in "${text}"`);
-  return value;
+/** One first delta's wait, without the upstream's own time to first byte, split at the upstream. */
+interface Overhead {
+  /** From the send to the upstream's receipt of the request. */
+  there: number;
+  /** From the upstream's first byte to the first words at the client. */
+  back: number;
 }
+
+function overheadOf(sent: number, received: number, text: string): Overhead {
+  const [arrived, firstByte] = text
+    .slice(text.indexOf(MARK) + MARK.length)
+    .split(' ')[0]!
+    .split(',')
+    .map(Number);
+  if (!Number.isFinite(arrived) || !Number.isFinite(firstByte)) {
+    throw new Error(`no upstream timing in "${text}"`);
+  }
+  return { there: arrived! - sent, back: received - firstByte! };
+}
+
+const total = (overhead: Overhead) => overhead.there + overhead.back;
 
 interface Listener {
   socket: Socket;
@@ -115,41 +133,52 @@ async function connectListener(url: string): Promise<Listener> {
 
 let messageCounter = 0;
 
-/** One turn: send, wait for the first delta, return (client time to first delta) − (upstream's own TTFB). */
-function measureTurn(listener: Listener): Promise<number> {
+/** One turn: send, wait for the first delta and the end of the turn, return the first delta's overhead. */
+function measureTurn(listener: Listener): Promise<Overhead> {
+  const { socket } = listener;
   return new Promise((resolve, reject) => {
     const sent = now();
+    let overhead: Overhead | null = null;
     const onDelta = (delta: ServerPayloads['turn:delta']) => {
       if (delta.index !== 0) return;
-      const elapsed = now() - sent;
-      listener.socket.off('turn:delta', onDelta);
-      listener.socket.once('turn:done', () => resolve(elapsed - upstreamTtfb(delta.text)));
+      overhead = overheadOf(sent, now(), delta.text);
+      socket.off('turn:delta', onDelta);
     };
-    listener.socket.on('turn:delta', onDelta);
-    listener.socket.once('turn:error', (error: ServerPayloads['turn:error']) =>
-      reject(new Error(error.message)),
-    );
+    const onError = (error: ServerPayloads['turn:error']) => finish(new Error(error.message));
+    const onDone = () => finish(overhead ? null : new Error('turn:done before any turn:delta'));
+    const finish = (error: Error | null) => {
+      socket.off('turn:delta', onDelta).off('turn:error', onError).off('turn:done', onDone);
+      if (error) reject(error);
+      else resolve(overhead!);
+    };
+    socket.on('turn:delta', onDelta).on('turn:error', onError).on('turn:done', onDone);
     messageCounter += 1;
-    listener.socket.emit('message:send', {
-      sessionId: listener.sessionId,
-      clientMsgId: `bench-${messageCounter}`,
-      text: 'hello',
-    });
+    // A refused send (queue full, rate limit) must fail the run, not leave this worker waiting forever.
+    socket
+      .emitWithAck('message:send', {
+        sessionId: listener.sessionId,
+        clientMsgId: `bench-${messageCounter}`,
+        text: 'hello',
+      })
+      .then((ack: { ok: boolean; error?: { message: string } }) => {
+        if (!ack.ok) finish(new Error(`message:send refused: ${ack.error?.message}`));
+      }, finish);
   });
 }
 
-async function measureDirect(client: OpenAI): Promise<number> {
+async function measureDirect(client: OpenAI): Promise<Overhead> {
   const sent = now();
   const stream = await client.chat.completions.create({
     model: 'gpt-4o-mini',
     messages: [{ role: 'user', content: 'hello' }],
     stream: true,
   });
-  let overhead = Number.NaN;
+  let overhead: Overhead | null = null;
   for await (const part of stream) {
     const content = part.choices[0]?.delta.content;
-    if (content && Number.isNaN(overhead)) overhead = now() - sent - upstreamTtfb(content);
+    if (content && !overhead) overhead = overheadOf(sent, now(), content);
   }
+  if (!overhead) throw new Error('the direct stream carried no text');
   return overhead;
 }
 
@@ -160,9 +189,9 @@ async function measureDirect(client: OpenAI): Promise<number> {
 async function inFlight(
   level: number,
   samples: number,
-  turn: (slot: number) => Promise<number>,
-): Promise<number[]> {
-  const results: number[] = [];
+  turn: (slot: number) => Promise<Overhead>,
+): Promise<Overhead[]> {
+  const results: Overhead[] = [];
   const worker = async (slot: number) => {
     await new Promise((resolve) => setTimeout(resolve, Math.random() * TURN_MS));
     while (results.length < samples) results.push(await turn(slot));
@@ -238,8 +267,10 @@ async function runBench(samples: number): Promise<void> {
     await inFlight(warm, warm, (slot) => measureTurn(listeners[slot]!));
     await inFlight(warm, warm, () => measureDirect(direct));
     const rows: string[][] = [];
+    const legs: string[][] = [];
     for (const level of LEVELS) {
-      const wanted = Math.max(samples, 2 * level);
+      // Each worker finishes a turn every ~2 s: a single one gets 20 turns (40 s), not the full count.
+      const wanted = Math.max(2 * level, Math.min(samples, 20 * level));
       // The measuring process itself can be the bottleneck; its event-loop delay says how much.
       const clientLoop = monitorEventLoopDelay({ resolution: 1 });
       clientLoop.enable();
@@ -250,11 +281,12 @@ async function runBench(samples: number): Promise<void> {
       const connectionsOpened = (await askChild(upstream, 'connections')) - connectionsBefore;
       clientLoop.disable();
       const baseline = await inFlight(level, wanted, () => measureDirect(direct));
+      const totals = (overheads: Overhead[]) => overheads.map(total);
       const [s50, s99, b50, b99] = [
-        percentile(service, 50),
-        percentile(service, 99),
-        percentile(baseline, 50),
-        percentile(baseline, 99),
+        percentile(totals(service), 50),
+        percentile(totals(service), 99),
+        percentile(totals(baseline), 50),
+        percentile(totals(baseline), 99),
       ];
       rows.push([
         String(level),
@@ -269,8 +301,20 @@ async function runBench(samples: number): Promise<void> {
         serverLoopDelay.toFixed(1),
         String(connectionsOpened),
       ]);
+      const split = (overheads: Overhead[], leg: keyof Overhead) =>
+        percentile(
+          overheads.map((overhead) => overhead[leg]),
+          50,
+        ).toFixed(2);
+      legs.push([
+        String(level),
+        split(service, 'there'),
+        split(service, 'back'),
+        split(baseline, 'there'),
+        split(baseline, 'back'),
+      ]);
     }
-    printOverheadTable(rows);
+    printOverheadTable(rows, legs);
     for (const listener of listeners) listener.socket.close();
   } finally {
     server.kill('SIGINT');
@@ -280,7 +324,7 @@ async function runBench(samples: number): Promise<void> {
   }
 }
 
-function printOverheadTable(rows: string[][]): void {
+function printOverheadTable(rows: string[][], legs: string[][]): void {
   const header = [
     'concurrent',
     'turns',
@@ -302,6 +346,14 @@ function printOverheadTable(rows: string[][]): void {
   );
   printTable(header, rows, 'right');
   console.log('Target: service p50 < 1 ms, p99 < 5 ms at 200 concurrent turns.');
+  console.log(
+    '\nThe same wait in two legs, p50 ms: send → upstream has the request; upstream first byte → client',
+  );
+  printTable(
+    ['concurrent', 'service: there', 'service: back', 'direct: there', 'direct: back'],
+    legs,
+    'right',
+  );
 }
 
 const argument = (name: string): string | undefined => {
