@@ -8,6 +8,7 @@
  *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level at least; ~3 minutes)
  *   BENCH_LEVELS=1,50 …            only these levels
  *   BENCH_PROFILE=1 …              the server writes a V8 CPU profile to /tmp/prof
+ *   DELTA_FRAMES_PER_SECOND=0 …    any server setting, passed on (here: delta windows that never widen)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,7 +75,8 @@ async function runUpstream(port: number): Promise<void> {
       streamRest(response);
     });
   });
-  server.keepAliveTimeout = 60_000;
+  // Longer than any level runs, so pools warmed at the start stay warm (a slow level-1 phase takes minutes).
+  server.keepAliveTimeout = 600_000;
   // New connections say whether callers keep theirs alive (each costs a handshake before the request).
   let connections = 0;
   server.on('connection', () => {
@@ -200,8 +202,11 @@ async function inFlight(
   return results;
 }
 
-/** Asks a child for a figure over IPC (upstream: connections accepted; server: loop delay p99 ms). */
-function askChild(child: ChildProcess, question: 'connections' | 'loop-delay'): Promise<number> {
+/**
+ * Asks a child for a figure over IPC (upstream: connections accepted; server: loop delay p99 ms since
+ * the last question, or CPU time used so far in ms).
+ */
+function askChild(child: ChildProcess, question: 'connections' | 'loop-delay' | 'cpu-ms'): Promise<number> {
   return new Promise((resolve) => {
     child.once('message', (answer) => resolve(Number(answer)));
     child.send(question);
@@ -276,8 +281,11 @@ async function runBench(samples: number): Promise<void> {
       clientLoop.enable();
       const connectionsBefore = await askChild(upstream, 'connections');
       await askChild(server, 'loop-delay');
+      const cpuBefore = await askChild(server, 'cpu-ms');
       const service = await inFlight(level, wanted, (slot) => measureTurn(listeners[slot]!));
       const serverLoopDelay = await askChild(server, 'loop-delay');
+      // CPU per turn barely depends on what else the machine runs, unlike latency on a shared VM.
+      const serverCpuPerTurn = ((await askChild(server, 'cpu-ms')) - cpuBefore) / service.length;
       const connectionsOpened = (await askChild(upstream, 'connections')) - connectionsBefore;
       clientLoop.disable();
       const baseline = await inFlight(level, wanted, () => measureDirect(direct));
@@ -299,6 +307,7 @@ async function runBench(samples: number): Promise<void> {
         (s99 / b99).toFixed(1),
         (clientLoop.percentile(99) / 1e6).toFixed(1),
         serverLoopDelay.toFixed(1),
+        serverCpuPerTurn.toFixed(2),
         String(connectionsOpened),
       ]);
       const split = (overheads: Overhead[], leg: keyof Overhead) =>
@@ -336,6 +345,7 @@ function printOverheadTable(rows: string[][], legs: string[][]): void {
     'p99 ratio',
     'client loop delay p99 ms',
     'server loop delay p99 ms',
+    'server CPU ms per turn',
     'upstream connections opened',
   ];
   console.log(
@@ -371,6 +381,11 @@ if (role === 'upstream') {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   process.on('message', (message) => {
+    if (message === 'cpu-ms') {
+      const used = process.cpuUsage();
+      process.send?.((used.user + used.system) / 1000);
+      return;
+    }
     if (message !== 'loop-delay') return;
     process.send?.(loop.percentile(99) / 1e6);
     loop.reset();

@@ -41,6 +41,7 @@ export async function startServer(
     logger: log,
     settings: {
       coalesceMs: config.DELTA_COALESCE_MS,
+      deltaFramesPerSecond: config.DELTA_FRAMES_PER_SECOND,
       recommendationTtlDays: config.RECOMMENDATION_TTL_DAYS,
       maxSteps: 3,
       queueDepth: config.TURN_QUEUE_DEPTH,

@@ -14,6 +14,7 @@ import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
 import type { PageRequest, Store } from '../store/index.js';
 import { CONTEXT_MESSAGES } from './context-builder.js';
 import { ConversationMemory } from './conversation-memory.js';
+import { DeltaPacer } from './delta-pacer.js';
 import { HeldSink } from './held-sink.js';
 import { SessionQueue } from './session-queue.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
@@ -48,9 +49,11 @@ export class ChatService {
   private readonly activeTurns = new Map<string, { turnId: string; controller: AbortController }>();
   private readonly pendingMessageIds = new Set<string>();
   private readonly memory: ConversationMemory;
+  private readonly pacer: DeltaPacer;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.queue = new SessionQueue(options.settings.queueDepth);
+    this.pacer = new DeltaPacer(options.settings.coalesceMs, options.settings.deltaFramesPerSecond);
     this.memory = new ConversationMemory(options.store, {
       messagesPerSession: CONTEXT_MESSAGES,
       maxChars: MEMORY_MAX_CHARS,
@@ -166,7 +169,7 @@ export class ChatService {
     this.activeTurns.set(message.sessionId, { turnId, controller });
     try {
       await runTurn(
-        { ...this.options, memory: this.memory, sink },
+        { ...this.options, memory: this.memory, pacer: this.pacer, sink },
         { turnId, sessionId: message.sessionId, userId, signal: controller.signal },
       );
     } catch (error) {

@@ -1,17 +1,23 @@
+import type { DeltaPacer } from './delta-pacer.js';
+
 /**
  * Releases text deltas as numbered frames 0, 1, 2, … (so a client can detect gaps), at most one frame
- * per `intervalMs`. The first piece goes out at once, so coalescing never delays the first words; what
- * arrives inside a window is batched into the next frame, keeping a busy node's socket traffic low.
+ * per window, whose length the instance's pacer sets. The first piece goes out at once, so coalescing
+ * never delays the first words; what arrives inside a window is batched into the next frame, keeping a
+ * busy node's socket traffic low. Counts as streaming with the pacer until `dispose()`.
  */
 export class DeltaCoalescer {
   private buffer = '';
   private nextIndex = 0;
   private timer: NodeJS.Timeout | null = null;
+  private disposed = false;
 
   constructor(
-    private readonly intervalMs: number,
+    private readonly pacer: DeltaPacer,
     private readonly release: (index: number, text: string) => void,
-  ) {}
+  ) {
+    pacer.begin();
+  }
 
   push(text: string): void {
     if (text.length === 0) return;
@@ -31,16 +37,20 @@ export class DeltaCoalescer {
   dispose(): void {
     this.closeWindow();
     this.buffer = '';
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pacer.end();
   }
 
   private openWindow(): void {
-    if (this.intervalMs === 0) return;
+    const windowMs = this.pacer.windowMs();
+    if (windowMs === 0) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.buffer.length === 0) return;
       this.emitBuffer();
       this.openWindow();
-    }, this.intervalMs);
+    }, windowMs);
   }
 
   private closeWindow(): void {

@@ -8,6 +8,7 @@ import type { Store } from '../store/index.js';
 import { buildContext } from './context-builder.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
+import type { DeltaPacer } from './delta-pacer.js';
 import {
   parseRecommendArguments,
   RECOMMEND_TRACKS,
@@ -21,7 +22,10 @@ import type { TurnSink } from './turn-sink.js';
 const MENTION_CONFIDENCE = 0.75;
 
 export interface TurnSettings {
+  /** Delta window while the instance is quiet (0: every piece is its own frame). */
   coalesceMs: number;
+  /** Delta frames per second this instance aims to stay under; windows widen to keep it (0: none). */
+  deltaFramesPerSecond: number;
   recommendationTtlDays: number;
   /** Model steps per turn: a tool call and its answer take two. */
   maxSteps: number;
@@ -30,6 +34,7 @@ export interface TurnSettings {
 export interface TurnDependencies {
   store: Store;
   memory: ConversationMemory;
+  pacer: DeltaPacer;
   router: ModelRouter;
   recommender: Recommender;
   sink: TurnSink;
@@ -77,7 +82,7 @@ export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise
     invalidToolCalls: 0,
     finishReason: 'stop',
   };
-  const coalescer = new DeltaCoalescer(deps.settings.coalesceMs, (index, text) =>
+  const coalescer = new DeltaCoalescer(deps.pacer, (index, text) =>
     deps.sink.emit(input.sessionId, 'turn:delta', {
       turnId: input.turnId,
       sessionId: input.sessionId,

@@ -54,6 +54,7 @@ export const configSchema = z.object({
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   TURN_QUEUE_DEPTH: z.coerce.number().int().min(0).max(20).default(3),
   DELTA_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
+  DELTA_FRAMES_PER_SECOND: z.coerce.number().int().min(0).default(2000),
   DISCONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   TRUST_PROXY: boolean.default(false),
   SERVE_CLIENT: boolean.default(true),

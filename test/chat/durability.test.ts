@@ -42,7 +42,13 @@ describe('durability of user messages', () => {
       router,
       recommender,
       logger,
-      settings: { coalesceMs: 0, recommendationTtlDays: 1, maxSteps: 3, queueDepth: 3 },
+      settings: {
+        coalesceMs: 0,
+        deltaFramesPerSecond: 0,
+        recommendationTtlDays: 1,
+        maxSteps: 3,
+        queueDepth: 3,
+      },
     });
     const events: ServerEventName[] = [];
     const sink: TurnSink = { emit: (_sessionId, event) => events.push(event) };
