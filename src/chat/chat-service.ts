@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { EchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
@@ -39,6 +40,8 @@ const JOIN_MESSAGE_LIMIT = 500;
 /** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
 const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
+/** Session owners remembered (a session never changes hands), sparing a store read per message. */
+const OWNERS_CACHED = 100_000;
 
 /**
  * Chat use cases, transport-agnostic: every call names the listener (from the token) and checks that the
@@ -50,6 +53,7 @@ export class ChatService {
   private readonly pendingMessageIds = new Set<string>();
   private readonly memory: ConversationMemory;
   private readonly pacer: DeltaPacer;
+  private readonly owners = new LRUCache<string, string>({ max: OWNERS_CACHED });
 
   constructor(private readonly options: ChatServiceOptions) {
     this.queue = new SessionQueue(options.settings.queueDepth);
@@ -62,16 +66,25 @@ export class ChatService {
   }
 
   async createSession(userId: string, payload: ClientPayload<'session:create'>): Promise<Session> {
-    return this.options.store.createSession({ userId, title: payload.title ?? 'New chat' });
+    const session = await this.options.store.createSession({ userId, title: payload.title ?? 'New chat' });
+    this.owners.set(session.id, userId);
+    return session;
   }
 
   /** The session if it exists and belongs to the listener; `not_found` or `forbidden` otherwise. */
   async authorizeSession(userId: string, sessionId: string): Promise<Session> {
     const session = await this.options.store.getSession(sessionId);
     if (!session) throw new EchoError('not_found', `Session ${sessionId} does not exist`);
-    if (session.userId !== userId)
-      throw new EchoError('forbidden', 'This session belongs to another listener');
+    this.owners.set(session.id, session.userId);
+    assertOwner(session.userId, userId);
     return session;
+  }
+
+  /** `authorizeSession` without the session itself: from memory when this instance has seen it. */
+  private async authorizeSessionId(userId: string, sessionId: string): Promise<void> {
+    const owner = this.owners.get(sessionId);
+    if (owner === undefined) await this.authorizeSession(userId, sessionId);
+    else assertOwner(owner, userId);
   }
 
   async joinSession(
@@ -120,7 +133,7 @@ export class ChatService {
     sessionId: string,
     query: { afterSeq: number; limit: number },
   ): Promise<Page<Message>> {
-    await this.authorizeSession(userId, sessionId);
+    await this.authorizeSessionId(userId, sessionId);
     return this.options.store.listMessages(sessionId, query);
   }
 
@@ -133,11 +146,12 @@ export class ChatService {
     payload: ClientPayload<'message:send'>,
     sink: TurnSink,
   ): Promise<ClientAckResults['message:send']> {
-    const session = await this.authorizeSession(userId, payload.sessionId);
-    this.queue.assertRoom(session.id);
+    await this.authorizeSessionId(userId, payload.sessionId);
+    const sessionId = payload.sessionId;
+    this.queue.assertRoom(sessionId);
     await this.assertBudget(userId);
     const { message, created } = await this.options.store.appendMessage({
-      sessionId: session.id,
+      sessionId,
       role: 'user',
       text: payload.text,
       clientMsgId: payload.clientMsgId,
@@ -149,8 +163,8 @@ export class ChatService {
       // The turn starts now (its model request goes out while the ack does); what it broadcasts waits
       // for the next turn of the event loop, after the gateway's ack, starting with message:new.
       const held = new HeldSink(sink);
-      if (created) held.emit(session.id, 'message:new', { message });
-      this.queue.enqueue(session.id, () => this.runTurnFor(userId, message, held));
+      if (created) held.emit(sessionId, 'message:new', { message });
+      this.queue.enqueue(sessionId, () => this.runTurnFor(userId, message, held));
       setImmediate(() => held.open());
     }
     return { messageId: message.id, seq: message.seq };
@@ -195,7 +209,7 @@ export class ChatService {
   }
 
   async cancelTurn(userId: string, payload: ClientPayload<'turn:cancel'>): Promise<{ cancelled: boolean }> {
-    await this.authorizeSession(userId, payload.sessionId);
+    await this.authorizeSessionId(userId, payload.sessionId);
     return { cancelled: this.cancelLocalTurn(payload.sessionId, payload.turnId) };
   }
 
@@ -237,4 +251,8 @@ export class ChatService {
     for (const { controller } of this.activeTurns.values()) controller.abort();
     await this.queue.drain();
   }
+}
+
+function assertOwner(owner: string, userId: string): void {
+  if (owner !== userId) throw new EchoError('forbidden', 'This session belongs to another listener');
 }

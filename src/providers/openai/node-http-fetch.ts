@@ -33,6 +33,16 @@ function streamedResponse(incoming: IncomingMessage, init: ResponseInit): Respon
   return response;
 }
 
+/** Plain header fields; the SDK hands over a Headers object, which needs no second copy. */
+function headerFields(headers: HeadersInit | undefined): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const source = headers instanceof Headers ? headers : new Headers(headers);
+  source.forEach((value, name) => {
+    fields[name] = value;
+  });
+  return fields;
+}
+
 /**
  * The SDK's `fetch`, on node:http instead of the global (undici) fetch: the same request and
  * Response, about half a millisecond less work before the request leaves and after its headers come
@@ -54,7 +64,7 @@ export function nodeHttpFetch(input: string | URL | Request, init: RequestInit =
       url,
       {
         method: init.method ?? 'GET',
-        headers: Object.fromEntries(new Headers(init.headers)),
+        headers: headerFields(init.headers),
         agent: secure ? httpsAgent : httpAgent,
         ...(init.signal ? { signal: init.signal } : {}),
       },
