@@ -4,8 +4,12 @@
  * turns in flight. Three processes, so no side steals the others' event loop: this one (clients), a local upstream
  * speaking OpenAI's SSE wire format, and an EchoTune server using the real OpenAI SDK against it.
  * Baseline, measured in the same run: the OpenAI SDK called directly from this process (one HTTP hop).
+ * Service and direct batches alternate in three rounds per level, so both meet the same shared machine.
+ * Server CPU per turn is the server process's whole CPU time (all threads) over the service batches
+ * divided by their turns: at 200 in flight it is the cost of a turn; with one turn in flight it is
+ * mostly V8's background GC of an idle process.
  *
- *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level at least; ~3 minutes)
+ *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level at most 20 per worker; ~5 minutes)
  *   BENCH_LEVELS=1,50 …            only these levels
  *   BENCH_PROFILE=1 …              the server writes a V8 CPU profile to /tmp/prof
  *   DELTA_FRAMES_PER_SECOND=0 …    any server setting, passed on (here: delta windows that never widen)
@@ -276,19 +280,8 @@ async function runBench(samples: number): Promise<void> {
     for (const level of LEVELS) {
       // Each worker finishes a turn every ~2 s: a single one gets 20 turns (40 s), not the full count.
       const wanted = Math.max(2 * level, Math.min(samples, 20 * level));
-      // The measuring process itself can be the bottleneck; its event-loop delay says how much.
-      const clientLoop = monitorEventLoopDelay({ resolution: 1 });
-      clientLoop.enable();
-      const connectionsBefore = await askChild(upstream, 'connections');
-      await askChild(server, 'loop-delay');
-      const cpuBefore = await askChild(server, 'cpu-ms');
-      const service = await inFlight(level, wanted, (slot) => measureTurn(listeners[slot]!));
-      const serverLoopDelay = await askChild(server, 'loop-delay');
-      // CPU per turn barely depends on what else the machine runs, unlike latency on a shared VM.
-      const serverCpuPerTurn = ((await askChild(server, 'cpu-ms')) - cpuBefore) / service.length;
-      const connectionsOpened = (await askChild(upstream, 'connections')) - connectionsBefore;
-      clientLoop.disable();
-      const baseline = await inFlight(level, wanted, () => measureDirect(direct));
+      const { service, baseline, clientLoopDelay, serverLoopDelay, serverCpuPerTurn, connectionsOpened } =
+        await measureLevel(level, wanted, { listeners, direct, server, upstream });
       const totals = (overheads: Overhead[]) => overheads.map(total);
       const [s50, s99, b50, b99] = [
         percentile(totals(service), 50),
@@ -305,7 +298,7 @@ async function runBench(samples: number): Promise<void> {
         b99.toFixed(2),
         (s50 / b50).toFixed(1),
         (s99 / b99).toFixed(1),
-        (clientLoop.percentile(99) / 1e6).toFixed(1),
+        clientLoopDelay.toFixed(1),
         serverLoopDelay.toFixed(1),
         serverCpuPerTurn.toFixed(2),
         String(connectionsOpened),
@@ -321,6 +314,7 @@ async function runBench(samples: number): Promise<void> {
         split(service, 'back'),
         split(baseline, 'there'),
         split(baseline, 'back'),
+        (s50 - b50).toFixed(2),
       ]);
     }
     printOverheadTable(rows, legs);
@@ -331,6 +325,48 @@ async function runBench(samples: number): Promise<void> {
     upstream.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Rounds per level: service and direct batches alternate, so both meet the same (shared, noisy) machine. */
+const ROUNDS = 3;
+
+interface Harness {
+  listeners: Listener[];
+  direct: OpenAI;
+  server: ChildProcess;
+  upstream: ChildProcess;
+}
+
+async function measureLevel(level: number, wanted: number, harness: Harness) {
+  const service: Overhead[] = [];
+  const baseline: Overhead[] = [];
+  let serverLoopDelay = 0;
+  let serverCpuMs = 0;
+  let connectionsOpened = 0;
+  // The measuring process itself can be the bottleneck; its event-loop delay says how much.
+  const clientLoop = monitorEventLoopDelay({ resolution: 1 });
+  const perRound = Math.ceil(wanted / ROUNDS);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    clientLoop.enable();
+    const connectionsBefore = await askChild(harness.upstream, 'connections');
+    await askChild(harness.server, 'loop-delay');
+    const cpuBefore = await askChild(harness.server, 'cpu-ms');
+    service.push(...(await inFlight(level, perRound, (slot) => measureTurn(harness.listeners[slot]!))));
+    serverLoopDelay = Math.max(serverLoopDelay, await askChild(harness.server, 'loop-delay'));
+    serverCpuMs += (await askChild(harness.server, 'cpu-ms')) - cpuBefore;
+    connectionsOpened += (await askChild(harness.upstream, 'connections')) - connectionsBefore;
+    clientLoop.disable();
+    baseline.push(...(await inFlight(level, perRound, () => measureDirect(harness.direct))));
+  }
+  return {
+    service,
+    baseline,
+    clientLoopDelay: clientLoop.percentile(99) / 1e6,
+    serverLoopDelay,
+    // CPU per turn barely depends on what else the machine runs, unlike latency on a shared VM.
+    serverCpuPerTurn: serverCpuMs / service.length,
+    connectionsOpened,
+  };
 }
 
 function printOverheadTable(rows: string[][], legs: string[][]): void {
@@ -360,7 +396,7 @@ function printOverheadTable(rows: string[][], legs: string[][]): void {
     '\nThe same wait in two legs, p50 ms: send → upstream has the request; upstream first byte → client',
   );
   printTable(
-    ['concurrent', 'service: there', 'service: back', 'direct: there', 'direct: back'],
+    ['concurrent', 'service: there', 'service: back', 'direct: there', 'direct: back', 'added over direct'],
     legs,
     'right',
   );
@@ -378,7 +414,7 @@ if (role === 'upstream') {
   const { startServer } = await import('../src/server.js');
   const server = await startServer();
   // Event-loop delay: a blocked loop (GC, a synchronous store write) delays every turn at once.
-  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   process.on('message', (message) => {
     if (message === 'cpu-ms') {
