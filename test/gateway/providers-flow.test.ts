@@ -139,7 +139,7 @@ describe('a chat turn through each provider’s real SDK against a local server'
     { fault: 'rate-limit' },
     { fault: 'server-error' },
     { fault: 'reset' },
-    { fault: 'slow-first-token', delayMs: 3_000 },
+    { fault: 'slow-first-token', delayMs: 6_000 },
     { fault: 'stall', chunksBeforeFault: 3 },
     { fault: 'break', chunksBeforeFault: 3 },
     { fault: 'malformed', chunksBeforeFault: 3 },
@@ -176,9 +176,11 @@ describe('a chat turn through each provider’s real SDK against a local server'
           },
         ],
         // No exploration: the test needs OpenAI tried first on both steps.
+        // Short enough to keep the test quick, long enough for the healthy backup's first request on a
+        // loaded CI machine (a cold Anthropic client took 750 ms to its first token in one run).
         router: {
-          firstTokenTimeoutMs: 500,
-          idleTimeoutMs: 500,
+          firstTokenTimeoutMs: 1_500,
+          idleTimeoutMs: 1_000,
           backoffBaseMs: 5,
           backoffMaxMs: 20,
           explorationShare: 0,

@@ -52,7 +52,7 @@ describe('failover before the first token', () => {
     const slow = await fake('gemini', {
       reply: { text: 'too late' },
       fault: 'slow-first-token',
-      delayMs: 3_000,
+      delayMs: 5_000,
     });
     const healthy = await fake('openai', { reply: { text: replyText } });
     const { router } = testRouter(
@@ -60,7 +60,8 @@ describe('failover before the first token', () => {
         fakeDeployment('slow', 'gemini', slow.baseURL, { inputPricePerMillion: 0 }),
         fakeDeployment('quick', 'openai', healthy.baseURL),
       ],
-      { policy: 'cheapest', settings: { firstTokenTimeoutMs: 300 } },
+      // The timeout holds for the healthy deployment too: 1 s leaves room for a loaded CI machine.
+      { policy: 'cheapest', settings: { firstTokenTimeoutMs: 1_000 } },
     );
     const closed = slow.nextClientClose();
     const events = await collect(router.stream(userRequest()));
@@ -68,7 +69,7 @@ describe('failover before the first token', () => {
     expect(attempts(events)[0]).toMatchObject({
       deploymentId: 'slow',
       outcome: 'error',
-      error: 'no first token within 300ms',
+      error: 'no first token within 1000ms',
     });
     expect(textOf(events)).toBe(replyText);
   });
@@ -125,10 +126,10 @@ describe('failover after the first token', () => {
         fakeDeployment('stalls', 'gemini', stalling.baseURL, { inputPricePerMillion: 0.1 }),
         fakeDeployment('claude', 'anthropic', continuing.baseURL, { inputPricePerMillion: 9 }),
       ],
-      { policy: 'cheapest', settings: { idleTimeoutMs: 300 } },
+      { policy: 'cheapest', settings: { idleTimeoutMs: 1_000 } },
     );
     const events = await collect(router.stream(userRequest()));
-    expect(attempts(events)[0]).toMatchObject({ outcome: 'error', error: 'no next chunk within 300ms' });
+    expect(attempts(events)[0]).toMatchObject({ outcome: 'error', error: 'no next chunk within 1000ms' });
     expect(textOf(events)).toBe(replyText);
   });
 
