@@ -22,6 +22,10 @@ import { runTurn, type TurnSettings } from './turn-runner.js';
 import type { TurnSink } from './turn-sink.js';
 
 export interface ChatSettings extends TurnSettings {
+  /** Delta window while the instance is quiet (0: every piece is its own frame). */
+  coalesceMs: number;
+  /** Delta frames per second this instance aims to stay under; windows widen to keep it (0: none). */
+  deltaFramesPerSecond: number;
   /** Turns that may wait behind the running one in a session before new messages get `busy`. */
   queueDepth: number;
   budgetUsdPerDay?: number | undefined;

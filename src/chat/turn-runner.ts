@@ -22,10 +22,6 @@ import type { TurnSink } from './turn-sink.js';
 const MENTION_CONFIDENCE = 0.75;
 
 export interface TurnSettings {
-  /** Delta window while the instance is quiet (0: every piece is its own frame). */
-  coalesceMs: number;
-  /** Delta frames per second this instance aims to stay under; windows widen to keep it (0: none). */
-  deltaFramesPerSecond: number;
   recommendationTtlDays: number;
   /** Model steps per turn: a tool call and its answer take two. */
   maxSteps: number;
