@@ -9,6 +9,8 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       DATA_DIR: './data',
       ROUTER_POLICY: 'balanced',
+      DELTA_COALESCE_MS: 30,
+      DELTA_FRAMES_PER_SECOND: 2000,
     });
     expect(config.MONGODB_URI).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
@@ -19,6 +21,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET: .*32/);
     expect(() => loadConfig({ OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
+    expect(() => loadConfig({ DELTA_FRAMES_PER_SECOND: '-5' })).toThrow(/DELTA_FRAMES_PER_SECOND: .*>=0/);
   });
 
   it('treats empty strings as unset', () => {
