@@ -9,7 +9,7 @@
  * divided by their turns: at 200 in flight it is the cost of a turn; with one turn in flight it is
  * mostly V8's background GC of an idle process.
  *
- *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level at most 20 per worker; ~5 minutes)
+ *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level: 2 to 20 per worker; ~5 minutes)
  *   BENCH_LEVELS=1,50 …            only these levels
  *   BENCH_PROFILE=1 …              the server writes a V8 CPU profile to /tmp/prof
  *   DELTA_FRAMES_PER_SECOND=0 …    any server setting, passed on (here: delta windows that never widen)
