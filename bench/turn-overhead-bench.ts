@@ -268,11 +268,9 @@ async function runBench(samples: number): Promise<void> {
   const url = `http://127.0.0.1:${serverPort}`;
   const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
   try {
-    const listeners = await Promise.all(
-      Array.from({ length: Math.max(10, ...LEVELS) }, () => connectListener(url)),
-    );
     // Warm-up at the highest level: JIT, and connection pools as large as under steady load.
     const warm = Math.max(10, ...LEVELS);
+    const listeners = await Promise.all(Array.from({ length: warm }, () => connectListener(url)));
     await inFlight(warm, warm, (slot) => measureTurn(listeners[slot]!));
     await inFlight(warm, warm, () => measureDirect(direct));
     const rows: string[][] = [];
@@ -282,12 +280,12 @@ async function runBench(samples: number): Promise<void> {
       const wanted = Math.max(2 * level, Math.min(samples, 20 * level));
       const { service, baseline, clientLoopDelay, serverLoopDelay, serverCpuPerTurn, connectionsOpened } =
         await measureLevel(level, wanted, { listeners, direct, server, upstream });
-      const totals = (overheads: Overhead[]) => overheads.map(total);
+      const [serviceTotals, baselineTotals] = [service.map(total), baseline.map(total)];
       const [s50, s99, b50, b99] = [
-        percentile(totals(service), 50),
-        percentile(totals(service), 99),
-        percentile(totals(baseline), 50),
-        percentile(totals(baseline), 99),
+        percentile(serviceTotals, 50),
+        percentile(serviceTotals, 99),
+        percentile(baselineTotals, 50),
+        percentile(baselineTotals, 99),
       ];
       rows.push([
         String(level),

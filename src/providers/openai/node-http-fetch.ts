@@ -35,12 +35,7 @@ function streamedResponse(incoming: IncomingMessage, init: ResponseInit): Respon
 
 /** Plain header fields; the SDK hands over a Headers object, which needs no second copy. */
 function headerFields(headers: HeadersInit | undefined): Record<string, string> {
-  const fields: Record<string, string> = {};
-  const source = headers instanceof Headers ? headers : new Headers(headers);
-  source.forEach((value, name) => {
-    fields[name] = value;
-  });
-  return fields;
+  return Object.fromEntries(headers instanceof Headers ? headers : new Headers(headers));
 }
 
 /**
