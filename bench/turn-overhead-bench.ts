@@ -7,11 +7,13 @@
  * Service and direct batches alternate in three rounds per level, so both meet the same shared machine.
  * Server CPU per turn is the server process's whole CPU time (all threads) over the service batches
  * divided by their turns: at 200 in flight it is the cost of a turn; with one turn in flight it is
- * mostly V8's background GC of an idle process.
+ * mostly V8's background GC of an idle process. Server loop busy per turn is the main thread's share
+ * (event-loop utilization): the time every other turn's next event may have to wait behind.
  *
  *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level: 2 to 20 per worker; ~5 minutes)
  *   BENCH_LEVELS=1,50 …            only these levels
  *   BENCH_PROFILE=1 …              the server writes a V8 CPU profile to /tmp/prof
+ *   BENCH_CHUNKS=4 …               chunks per reply (default 40), still over ~2 s: per-turn vs per-chunk cost
  *   DELTA_FRAMES_PER_SECOND=0 …    any server setting, passed on (here: delta windows that never widen)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -19,7 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { io, type Socket } from 'socket.io-client';
@@ -31,8 +33,8 @@ const now = () => performance.timeOrigin + performance.now();
 const MARK = 'upstream-at=';
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
 /** Each reply streams for about two seconds (a short answer at a model's pace), so N workers keep about N turns streaming. */
-const STREAM_CHUNKS = 40;
-const CHUNK_INTERVAL_MS = 50;
+const STREAM_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 40);
+const CHUNK_INTERVAL_MS = 2000 / STREAM_CHUNKS;
 const TURN_MS = STREAM_CHUNKS * CHUNK_INTERVAL_MS;
 
 // ---------- the upstream: OpenAI Chat Completions SSE, reporting its own time to first byte ----------
@@ -210,7 +212,10 @@ async function inFlight(
  * Asks a child for a figure over IPC (upstream: connections accepted; server: loop delay p99 ms since
  * the last question, or CPU time used so far in ms).
  */
-function askChild(child: ChildProcess, question: 'connections' | 'loop-delay' | 'cpu-ms'): Promise<number> {
+function askChild(
+  child: ChildProcess,
+  question: 'connections' | 'loop-delay' | 'cpu-ms' | 'loop-busy-ms',
+): Promise<number> {
   return new Promise((resolve) => {
     child.once('message', (answer) => resolve(Number(answer)));
     child.send(question);
@@ -278,8 +283,15 @@ async function runBench(samples: number): Promise<void> {
     for (const level of LEVELS) {
       // Each worker finishes a turn every ~2 s: a single one gets 20 turns (40 s), not the full count.
       const wanted = Math.max(2 * level, Math.min(samples, 20 * level));
-      const { service, baseline, clientLoopDelay, serverLoopDelay, serverCpuPerTurn, connectionsOpened } =
-        await measureLevel(level, wanted, { listeners, direct, server, upstream });
+      const {
+        service,
+        baseline,
+        clientLoopDelay,
+        serverLoopDelay,
+        serverCpuPerTurn,
+        serverLoopBusyPerTurn,
+        connectionsOpened,
+      } = await measureLevel(level, wanted, { listeners, direct, server, upstream });
       const [serviceTotals, baselineTotals] = [service.map(total), baseline.map(total)];
       const [s50, s99, b50, b99] = [
         percentile(serviceTotals, 50),
@@ -299,6 +311,7 @@ async function runBench(samples: number): Promise<void> {
         clientLoopDelay.toFixed(1),
         serverLoopDelay.toFixed(1),
         serverCpuPerTurn.toFixed(2),
+        serverLoopBusyPerTurn.toFixed(2),
         String(connectionsOpened),
       ]);
       const split = (overheads: Overhead[], leg: keyof Overhead) =>
@@ -340,6 +353,7 @@ async function measureLevel(level: number, wanted: number, harness: Harness) {
   const baseline: Overhead[] = [];
   let serverLoopDelay = 0;
   let serverCpuMs = 0;
+  let serverLoopBusyMs = 0;
   let connectionsOpened = 0;
   // The measuring process itself can be the bottleneck; its event-loop delay says how much.
   const clientLoop = monitorEventLoopDelay({ resolution: 1 });
@@ -349,9 +363,11 @@ async function measureLevel(level: number, wanted: number, harness: Harness) {
     const connectionsBefore = await askChild(harness.upstream, 'connections');
     await askChild(harness.server, 'loop-delay');
     const cpuBefore = await askChild(harness.server, 'cpu-ms');
+    const busyBefore = await askChild(harness.server, 'loop-busy-ms');
     service.push(...(await inFlight(level, perRound, (slot) => measureTurn(harness.listeners[slot]!))));
     serverLoopDelay = Math.max(serverLoopDelay, await askChild(harness.server, 'loop-delay'));
     serverCpuMs += (await askChild(harness.server, 'cpu-ms')) - cpuBefore;
+    serverLoopBusyMs += (await askChild(harness.server, 'loop-busy-ms')) - busyBefore;
     connectionsOpened += (await askChild(harness.upstream, 'connections')) - connectionsBefore;
     clientLoop.disable();
     baseline.push(...(await inFlight(level, perRound, () => measureDirect(harness.direct))));
@@ -363,6 +379,8 @@ async function measureLevel(level: number, wanted: number, harness: Harness) {
     serverLoopDelay,
     // CPU per turn barely depends on what else the machine runs, unlike latency on a shared VM.
     serverCpuPerTurn: serverCpuMs / service.length,
+    // Only the main thread's busy time queues the next turn's first delta (GC helpers run beside it).
+    serverLoopBusyPerTurn: serverLoopBusyMs / service.length,
     connectionsOpened,
   };
 }
@@ -380,6 +398,7 @@ function printOverheadTable(rows: string[][], legs: string[][]): void {
     'client loop delay p99 ms',
     'server loop delay p99 ms',
     'server CPU ms per turn',
+    'server loop busy ms per turn',
     'upstream connections opened',
   ];
   console.log(
@@ -415,6 +434,10 @@ if (role === 'upstream') {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   process.on('message', (message) => {
+    if (message === 'loop-busy-ms') {
+      process.send?.(nodePerformance.eventLoopUtilization().active);
+      return;
+    }
     if (message === 'cpu-ms') {
       const used = process.cpuUsage();
       process.send?.((used.user + used.system) / 1000);

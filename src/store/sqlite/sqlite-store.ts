@@ -21,11 +21,12 @@ import type { Store } from '../store.js';
 import { guard } from '../store-failure.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
 import { SqliteConversations } from './sqlite-conversations.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { memoryPath, openSqliteDatabase } from './sqlite-database.js';
 import { SqliteJobs } from './sqlite-jobs.js';
 import { applySqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecommendations } from './sqlite-recommendations.js';
 import { SqliteStatements } from './sqlite-statements.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * The embedded adapter: wires the per-area parts together and turns every backend failure into
@@ -39,8 +40,11 @@ export class SqliteStore implements Store {
   readonly #recommendations: SqliteRecommendations;
   readonly #catalog: SqliteCatalog;
   readonly #jobs: SqliteJobs;
+  readonly #inMemory: boolean;
+  #checkpointer: WalCheckpointer | null = null;
 
   constructor(options: { path: string }) {
+    this.#inMemory = options.path === memoryPath;
     this.#statements = new SqliteStatements(openSqliteDatabase(options.path));
     this.#conversations = new SqliteConversations(this.#statements);
     this.#recommendations = new SqliteRecommendations(this.#statements);
@@ -51,10 +55,20 @@ export class SqliteStore implements Store {
   init(): Promise<void> {
     return guard('init', () => {
       applySqliteMigrations(this.#statements.database);
+      if (!this.#inMemory && this.#checkpointer === null) {
+        this.#checkpointer = new WalCheckpointer(this.#statements.database);
+      }
     });
   }
 
+  /** The WAL checkpointing thread of a file database (null in memory), for tests. */
+  get checkpointer(): WalCheckpointer | null {
+    return this.#checkpointer;
+  }
+
   async close(): Promise<void> {
+    await this.#checkpointer?.stop();
+    this.#checkpointer = null;
     if (this.#statements.database.open) this.#statements.database.close();
   }
 
