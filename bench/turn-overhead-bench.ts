@@ -18,7 +18,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, Agent as HttpAgent, get as httpGet, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
@@ -71,6 +71,10 @@ function streamRest(response: ServerResponse): void {
 async function runUpstream(port: number): Promise<void> {
   const server = createServer((request, response) => {
     const arrived = now();
+    if (request.method === 'GET') {
+      response.writeHead(204).end();
+      return;
+    }
     request.resume();
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -244,6 +248,25 @@ function startChild(args: string[], env: Record<string, string>): Promise<ChildP
   });
 }
 
+/**
+ * What the machine alone costs for one hop: sequential GETs to the upstream, a few ms apart (as idle
+ * processes meet requests), over a kept-alive connection. No chat service or SDK clears this.
+ */
+async function machineFloor(url: string): Promise<{ p50: number; p99: number }> {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  const roundTrips: number[] = [];
+  for (let index = 0; index < 300; index += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      httpGet(url, { agent }, (response) => response.resume().once('end', resolve)).once('error', reject);
+    });
+    roundTrips.push(performance.now() - started);
+  }
+  agent.destroy();
+  return { p50: percentile(roundTrips, 50), p99: percentile(roundTrips, 99) };
+}
+
 async function runBench(samples: number): Promise<void> {
   const upstreamPort = await freePort();
   const upstream = await startChild(['--role', 'upstream', '--port', String(upstreamPort)], {});
@@ -273,6 +296,7 @@ async function runBench(samples: number): Promise<void> {
   const url = `http://127.0.0.1:${serverPort}`;
   const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
   try {
+    const floor = await machineFloor(`http://127.0.0.1:${upstreamPort}/ping`);
     // Warm-up at the highest level: JIT, and connection pools as large as under steady load.
     const warm = Math.max(10, ...LEVELS);
     const listeners = await Promise.all(Array.from({ length: warm }, () => connectListener(url)));
@@ -329,6 +353,10 @@ async function runBench(samples: number): Promise<void> {
       ]);
     }
     printOverheadTable(rows, legs);
+    console.log(
+      `\nThis machine's floor: one HTTP round trip between two idle processes on loopback, no SDK: ` +
+        `p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms.`,
+    );
     for (const listener of listeners) listener.socket.close();
   } finally {
     server.kill('SIGINT');
