@@ -13,6 +13,7 @@
  *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level: 2 to 20 per worker; ~5 minutes)
  *   BENCH_LEVELS=1,50 …            only these levels
  *   BENCH_PROFILE=1 …              the server writes a V8 CPU profile to /tmp/prof
+ *   BENCH_HEAP=1 …                 the server writes a sampled allocation profile to /tmp/heap.json
  *   BENCH_CHUNKS=4 …               chunks per reply (default 40), still over ~2 s: per-turn vs per-chunk cost
  *   DELTA_FRAMES_PER_SECOND=0 …    any server setting, passed on (here: delta windows that never widen)
  */
@@ -447,6 +448,28 @@ function printOverheadTable(rows: string[][], legs: string[][]): void {
   );
 }
 
+/**
+ * Every allocation, sampled every 4 KB, with its stack, including objects the GC has already freed
+ * (the allocation rate is what drives scavenges). `stop` writes the profile to /tmp/heap.json.
+ */
+async function startHeapProfile(): Promise<{ stop: () => Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMajorGC: true,
+    // Both flags are newer than @types/node's copy of the inspector protocol.
+  } as never);
+  return {
+    stop: async () => {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync('/tmp/heap.json', JSON.stringify(profile));
+    },
+  };
+}
+
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : undefined;
@@ -458,6 +481,7 @@ if (role === 'upstream') {
 } else if (role === 'server') {
   const { startServer } = await import('../src/server.js');
   const server = await startServer();
+  const heapProfile = process.env.BENCH_HEAP ? await startHeapProfile() : null;
   // Event-loop delay: a blocked loop (GC, a synchronous store write) delays every turn at once.
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -476,7 +500,11 @@ if (role === 'upstream') {
     loop.reset();
   });
   // A normal exit, so `--cpu-prof` (BENCH_PROFILE=1) can write its profile.
-  process.once('SIGINT', () => server.close().then(() => process.exit(0)));
+  process.once('SIGINT', async () => {
+    await heapProfile?.stop();
+    await server.close();
+    process.exit(0);
+  });
   process.send?.('ready');
 } else {
   await runBench(Number(argument('samples') ?? 30));
