@@ -11,7 +11,7 @@
  *   npx tsx bench/turn-overhead-bench.ts [--samples 30]   (turns per level: 2 to 20 per worker; ~7 minutes)
  *   BENCH_LEVELS=1,50 …            only these levels
  *   BENCH_CHUNKS=4 …               chunks per reply (default 40), still over ~2 s: per-turn vs per-chunk cost
- *   BENCH_PROFILE=1 …              the server writes a V8 CPU profile to /tmp/prof
+ *   BENCH_PROFILE=1 …              the server and the relay write V8 CPU profiles to /tmp/prof
  *   BENCH_HEAP=1 …                 the server writes a sampled allocation profile to /tmp/heap.json
  *   DELTA_FRAMES_PER_SECOND=0 …    any server setting, passed on (here: delta windows that never widen)
  */
@@ -55,7 +55,9 @@ function askChild(child: ChildProcess, question: FigureQuestion | 'connections')
 
 function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
   const profile =
-    process.env.BENCH_PROFILE && args.includes('server') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [];
+    process.env.BENCH_PROFILE && (args.includes('server') || args.includes('relay'))
+      ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
+      : [];
   const child = spawn(
     process.execPath,
     [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
@@ -218,9 +220,11 @@ async function runBench(samples: number): Promise<void> {
     printReport(results, TURN_MS, floor);
     for (const socket of [...listeners.map((listener) => listener.socket), ...relaySockets]) socket.close();
   } finally {
-    server.kill('SIGINT');
-    await new Promise((resolve) => server.once('exit', resolve));
-    relay.kill('SIGTERM');
+    // SIGINT: a normal exit, so `--cpu-prof` (BENCH_PROFILE=1) and BENCH_HEAP can write their profiles.
+    for (const service of [server, relay]) {
+      service.kill('SIGINT');
+      await new Promise((resolve) => service.once('exit', resolve));
+    }
     upstream.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -231,7 +235,6 @@ async function runServer(): Promise<void> {
   const server = await startServer();
   const heapProfile = process.env.BENCH_HEAP ? await startHeapProfile() : null;
   answerFigures();
-  // A normal exit, so `--cpu-prof` (BENCH_PROFILE=1) and BENCH_HEAP can write their profiles.
   process.once('SIGINT', async () => {
     await heapProfile?.stop();
     await server.close();

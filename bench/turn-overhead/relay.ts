@@ -35,5 +35,6 @@ export function runRelay(port: number, baseURL: string): void {
     });
   });
   answerFigures();
+  process.once('SIGINT', () => process.exit(0));
   http.listen(port, '127.0.0.1', () => process.send?.('ready'));
 }

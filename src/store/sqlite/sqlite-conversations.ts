@@ -88,11 +88,12 @@ export class SqliteConversations {
     return toPage(rows, limit, toSession, (row) => encodeCursor([row.updated_at, row.id]));
   }
 
-  /** Seq is read and written inside one immediate transaction, so appends can never share a seq. */
+  /**
+   * Seq is taken and written inside one immediate transaction, so appends can never share a seq; the
+   * session's counter moves with `UPDATE … RETURNING` (one statement instead of a read and a write).
+   */
   appendMessage(input: NewMessage): AppendResult {
     return this.#sql.immediate(() => {
-      const session = this.#sql.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', input.sessionId);
-      if (session === undefined) throw new EchoError('not_found', `Session ${input.sessionId} not found`);
       const clientMsgId = input.clientMsgId ?? null;
       if (clientMsgId !== null) {
         const existing = this.#sql.get<MessageRow>(
@@ -102,40 +103,37 @@ export class SqliteConversations {
         );
         if (existing !== undefined) return { message: toMessage(existing), created: false };
       }
+      const createdAt = nowIso();
+      const session = this.#sql.get<Pick<SessionRow, 'last_seq'>>(
+        'UPDATE sessions SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
+        createdAt,
+        input.sessionId,
+      );
+      if (session === undefined) throw new EchoError('not_found', `Session ${input.sessionId} not found`);
       const message: Message = {
         id: newId(),
         sessionId: input.sessionId,
-        seq: session.last_seq + 1,
+        seq: session.last_seq,
         role: input.role,
         text: input.text,
         clientMsgId,
-        createdAt: nowIso(),
+        createdAt,
         meta: input.meta ?? null,
       };
-      this.#insertMessage(message);
+      this.#sql.run(
+        `INSERT INTO messages (id, session_id, seq, role, text, client_msg_id, created_at, meta)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        message.id,
+        message.sessionId,
+        message.seq,
+        message.role,
+        message.text,
+        message.clientMsgId,
+        message.createdAt,
+        message.meta === null ? null : JSON.stringify(message.meta),
+      );
       return { message, created: true };
     });
-  }
-
-  #insertMessage(message: Message): void {
-    this.#sql.run(
-      'UPDATE sessions SET last_seq = ?, updated_at = ? WHERE id = ?',
-      message.seq,
-      message.createdAt,
-      message.sessionId,
-    );
-    this.#sql.run(
-      `INSERT INTO messages (id, session_id, seq, role, text, client_msg_id, created_at, meta)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      message.id,
-      message.sessionId,
-      message.seq,
-      message.role,
-      message.text,
-      message.clientMsgId,
-      message.createdAt,
-      message.meta === null ? null : JSON.stringify(message.meta),
-    );
   }
 
   listMessages(sessionId: string, query: { afterSeq: number; limit: number }): Page<Message> {
