@@ -21,7 +21,7 @@ import type { Store } from '../store.js';
 import { guard } from '../store-failure.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
 import { SqliteConversations } from './sqlite-conversations.js';
-import { memoryPath, openSqliteDatabase } from './sqlite-database.js';
+import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteJobs } from './sqlite-jobs.js';
 import { applySqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecommendations } from './sqlite-recommendations.js';
@@ -40,11 +40,9 @@ export class SqliteStore implements Store {
   readonly #recommendations: SqliteRecommendations;
   readonly #catalog: SqliteCatalog;
   readonly #jobs: SqliteJobs;
-  readonly #inMemory: boolean;
   #checkpointer: WalCheckpointer | null = null;
 
   constructor(options: { path: string }) {
-    this.#inMemory = options.path === memoryPath;
     this.#statements = new SqliteStatements(openSqliteDatabase(options.path));
     this.#conversations = new SqliteConversations(this.#statements);
     this.#recommendations = new SqliteRecommendations(this.#statements);
@@ -55,7 +53,7 @@ export class SqliteStore implements Store {
   init(): Promise<void> {
     return guard('init', () => {
       applySqliteMigrations(this.#statements.database);
-      if (!this.#inMemory && this.#checkpointer === null) {
+      if (!this.#statements.database.memory && this.#checkpointer === null) {
         this.#checkpointer = new WalCheckpointer(this.#statements.database);
       }
     });
