@@ -20,13 +20,8 @@ export interface LevelResult {
 const ms = (value: number) => value.toFixed(2);
 const totals = (side: SideResult) => side.overheads.map(total);
 const p = (side: SideResult, at: number) => percentile(totals(side), at);
-const leg = (side: SideResult, which: keyof Overhead) =>
-  ms(
-    percentile(
-      side.overheads.map((overhead) => overhead[which]),
-      50,
-    ),
-  );
+const legs = (side: SideResult, which: keyof Overhead) => side.overheads.map((overhead) => overhead[which]);
+const leg = (side: SideResult, which: keyof Overhead) => ms(percentile(legs(side, which), 50));
 
 export function printReport(
   levels: LevelResult[],
