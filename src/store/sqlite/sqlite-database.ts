@@ -12,9 +12,11 @@ export const memoryPath = ':memory:';
 export function openSqliteDatabase(path: string): Database {
   if (path !== memoryPath) mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
-  if (path !== memoryPath) database.pragma('journal_mode = WAL');
-  // The WAL restarts from its start after each complete checkpoint; past this size it is also shortened.
-  database.pragma('journal_size_limit = 67108864');
+  if (path !== memoryPath) {
+    database.pragma('journal_mode = WAL');
+    // The WAL restarts from its start after each complete checkpoint; past this size it is also shortened.
+    database.pragma('journal_size_limit = 67108864');
+  }
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   return database;

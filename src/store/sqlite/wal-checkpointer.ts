@@ -3,14 +3,14 @@ import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 
 /** Copies the WAL back into the database file this often; cheap when nothing was written since. */
-export const defaultCheckpointIntervalMs = 200;
+const defaultCheckpointIntervalMs = 200;
 /** SQLite's own default, restored when the checkpointing thread is gone, so the WAL cannot grow unbounded. */
 const sqliteAutoCheckpointPages = 1000;
 /**
  * A PASSIVE checkpoint never catches up while commits keep arriving during it, and the WAL only starts
  * over once one has. Past this many pages (16 MB) the thread waits for a gap between commits instead.
  */
-export const defaultRestartAfterPages = 4000;
+const defaultRestartAfterPages = 4000;
 
 /**
  * The thread's whole program: its own connection to the same file, a PASSIVE checkpoint (never waits
