@@ -2,9 +2,13 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 
-/** Kept-alive connections without Nagle: a streamed request's bytes leave at once. */
-const httpAgent = new HttpAgent({ keepAlive: true, noDelay: true });
-const httpsAgent = new HttpsAgent({ keepAlive: true, noDelay: true });
+/**
+ * Kept-alive connections without Nagle: a streamed request's bytes leave at once. The agent hands its
+ * options to net.connect, which takes `noDelay`; @types/node 24 leaves it out of AgentOptions.
+ */
+const agentOptions = { keepAlive: true, noDelay: true };
+const httpAgent = new HttpAgent(agentOptions);
+const httpsAgent = new HttpsAgent(agentOptions);
 const noBodyStatuses = new Set([101, 204, 205, 304]);
 
 function toResponse(incoming: IncomingMessage): Response {
