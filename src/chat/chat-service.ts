@@ -12,7 +12,8 @@ import type {
 } from '../protocol/index.js';
 import type { ModelRouter } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
-import type { PageRequest, Store } from '../store/index.js';
+import type { PageRequest } from '../store/index.js';
+import type { ChatStore } from './chat-store.js';
 import { CONTEXT_MESSAGES } from './context-builder.js';
 import { ConversationMemory } from './conversation-memory.js';
 import { DeltaPacer } from './delta-pacer.js';
@@ -32,7 +33,7 @@ export interface ChatSettings extends TurnSettings {
 }
 
 export interface ChatServiceOptions {
-  store: Store;
+  store: ChatStore;
   router: ModelRouter;
   recommender: Recommender;
   logger: Logger;

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Message } from '../protocol/index.js';
-import type { Store } from '../store/index.js';
+import type { ConversationStore, RecommendationStore } from '../store/index.js';
 
 /** What a turn needs of its session before the model request: recent messages and tracks already shown. */
 export interface TurnContext {
@@ -29,12 +29,16 @@ interface Remembered {
  * It is only a cache of what this instance stored: every append it sees must follow the last one
  * (seq + 1), otherwise another instance wrote in between and the session is read from the store again.
  */
+/** What the memory reads when it has to go to the store. */
+export type ConversationMemoryStore = Pick<ConversationStore, 'recentMessages'> &
+  Pick<RecommendationStore, 'listRecommendedTrackIds'>;
+
 export class ConversationMemory {
-  readonly #store: Store;
+  readonly #store: ConversationMemoryStore;
   readonly #messagesPerSession: number;
   readonly #sessions: LRUCache<string, Remembered>;
 
-  constructor(store: Store, options: ConversationMemoryOptions) {
+  constructor(store: ConversationMemoryStore, options: ConversationMemoryOptions) {
     this.#store = store;
     this.#messagesPerSession = options.messagesPerSession;
     this.#sessions = new LRUCache<string, Remembered>({

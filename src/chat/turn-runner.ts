@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { AssistantMeta, Attempt, Message, RecommendedTrack } from '../protocol/index.js';
 import type { ChatMessage, ModelRouter, ToolCall } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
-import type { Store } from '../store/index.js';
+import type { ChatStore } from './chat-store.js';
 import { buildContext } from './context-builder.js';
 import type { ConversationMemory } from './conversation-memory.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
@@ -28,7 +28,7 @@ export interface TurnSettings {
 }
 
 export interface TurnDependencies {
-  store: Store;
+  store: ChatStore;
   memory: ConversationMemory;
   pacer: DeltaPacer;
   router: ModelRouter;

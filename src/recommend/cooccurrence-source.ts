@@ -1,7 +1,6 @@
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/index.js';
 import { CooccurrenceModel } from './cooccurrence.js';
-import type { ListenerProfiles } from './listener-profile.js';
+import type { ListenerProfiles, ListenerSignalsStore } from './listener-profile.js';
 
 const pageSize = 1000;
 /** Bounds the work of one rebuild; the newest events matter most. */
@@ -17,7 +16,7 @@ export class CooccurrenceSource {
   private building: Promise<CooccurrenceModel> | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ListenerSignalsStore,
     private readonly profiles: ListenerProfiles,
     private readonly refreshMs: number,
     private readonly logger?: Logger,

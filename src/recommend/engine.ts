@@ -1,12 +1,11 @@
 import type { Logger } from '../logger.js';
 import type { CatalogTrack, RecommendedTrack } from '../protocol/index.js';
-import type { Store } from '../store/index.js';
 import { CooccurrenceModel } from './cooccurrence.js';
 import { CooccurrenceSource } from './cooccurrence-source.js';
 import { type Candidate, diversify } from './diversity.js';
 import { buildFeatureIndex, type FeatureIndex } from './feature-index.js';
 import { buildIntentVocabulary, extractIntent } from './intent.js';
-import { ListenerProfiles } from './listener-profile.js';
+import { ListenerProfiles, type ListenerSignalsStore } from './listener-profile.js';
 import { emptyListener, type ListenerSignals } from './listener-signals.js';
 import type { RecommendQuery } from './query.js';
 import { buildPlan, type QueryPlan } from './query-plan.js';
@@ -21,7 +20,7 @@ import { defaultWeights, type Weights } from './weights.js';
 export interface RecommenderOptions {
   tracks: readonly CatalogTrack[];
   /** Source of listener history, feedback and co-occurrence; without it those signals are off. */
-  store?: Store;
+  store?: ListenerSignalsStore;
   weights?: Partial<Weights>;
   logger?: Logger;
   /** Co-occurrence from outside the store (tests, evaluation); replaces the store-built model. */

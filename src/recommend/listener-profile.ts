@@ -1,4 +1,4 @@
-import type { Feedback, ListeningEvent, Store } from '../store/index.js';
+import type { Feedback, ListeningEvent, ListeningStore, RecommendationStore } from '../store/index.js';
 import type { FeatureIndex } from './feature-index.js';
 import type { ListenerSignals } from './listener-signals.js';
 import type { Resolver } from './resolver.js';
@@ -15,11 +15,14 @@ export interface ListenerProfileOptions {
  * Reads a listener's feedback (every call: a like a moment ago must count on the next recommend) and
  * listening history (cached briefly: it only grows by imports) and maps both to catalog rows.
  */
+/** Where a listener's signals come from: their feedback and what they played. */
+export type ListenerSignalsStore = Pick<RecommendationStore, 'listFeedback'> & ListeningStore;
+
 export class ListenerProfiles {
   private readonly history = new Map<string, { at: number; rows: number[] }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ListenerSignalsStore,
     private readonly index: FeatureIndex,
     private readonly resolver: Resolver,
     private readonly options: ListenerProfileOptions,

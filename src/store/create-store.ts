@@ -2,16 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
-import { SqliteStore } from './sqlite/index.js';
+import { openSqliteStore, type SqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
 import { guard } from './store-failure.js';
 
 export const sqliteFileName = 'echotune.db';
 
 /** A SQLite store at `path` (':memory:' for a private in-memory database), initialized. */
-export async function createSqliteStore(options: { path: string }): Promise<Store> {
+export async function createSqliteStore(options: { path: string }): Promise<SqliteStore> {
   // Opening can fail too (unwritable directory, corrupt file): same retryable error as any backend failure.
-  const store = await guard('open', () => new SqliteStore({ path: options.path }));
+  const store = await guard('open', () => openSqliteStore({ path: options.path }));
   await store.init();
   return store;
 }

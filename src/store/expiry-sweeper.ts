@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { Store } from './store.js';
+import type { RecommendationStore } from './store.js';
 
 export interface ExpirySweeper {
   stop(): void;
@@ -11,7 +11,7 @@ export interface ExpirySweeper {
  * The timer is unref'd so it never keeps a process alive, and a failed sweep is logged, not thrown.
  */
 export function startExpirySweeper(
-  store: Pick<Store, 'sweepExpired'>,
+  store: Pick<RecommendationStore, 'sweepExpired'>,
   options: { intervalMs: number; logger?: Logger },
 ): ExpirySweeper {
   let running = false;

@@ -1,4 +1,13 @@
 export { createSqliteStore, createStore } from './create-store.js';
 export { type ExpirySweeper, startExpirySweeper } from './expiry-sweeper.js';
 export type * from './records.js';
-export type { Store } from './store.js';
+export type {
+  CatalogStore,
+  ConversationStore,
+  JobStore,
+  ListeningStore,
+  RecommendationStore,
+  Store,
+  StoreLifecycle,
+  UsageStore,
+} from './store.js';

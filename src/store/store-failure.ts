@@ -1,4 +1,16 @@
 import { EchoError, isEchoError } from '../errors.js';
+import type {
+  CatalogStore,
+  ConversationStore,
+  JobStore,
+  ListeningStore,
+  Part,
+  RecommendationStore,
+  Store,
+  StoreLifecycle,
+  StoreParts,
+  UsageStore,
+} from './store.js';
 
 /**
  * Runs one store operation; anything the backend throws becomes EchoError('unavailable') with the
@@ -15,4 +27,45 @@ export async function guard<Result>(
     if (isEchoError(error)) throw error;
     throw new EchoError('unavailable', `Store unavailable during ${operation}`, { cause: error });
   }
+}
+
+/** The public methods of a part (class instance), found once on its prototype chain. */
+function methodNames(part: object): string[] {
+  const names = new Set<string>();
+  for (let level = Object.getPrototypeOf(part); level && level !== Object.prototype; ) {
+    for (const name of Object.getOwnPropertyNames(level)) {
+      if (name !== 'constructor' && typeof Reflect.get(level, name) === 'function') names.add(name);
+    }
+    level = Object.getPrototypeOf(level);
+  }
+  return [...names];
+}
+
+/** One role of a part, every method guarded and asynchronous. */
+function guardRole<Role>(part: Part<Role>): Role {
+  const guarded: Record<string, unknown> = {};
+  for (const name of methodNames(part as object)) {
+    const method = Reflect.get(part as object, name) as (...args: unknown[]) => unknown;
+    guarded[name] = (...args: unknown[]) => guard(name, () => method.apply(part, args));
+  }
+  return guarded as Role;
+}
+
+/**
+ * An adapter's store: its lifecycle (which stays as it is, getters included) with every role's
+ * methods added, each behind the failure guard. The one place the guard is applied.
+ */
+export function guardStore<Lifecycle extends StoreLifecycle>(
+  lifecycle: Lifecycle,
+  parts: StoreParts,
+): Lifecycle & Store {
+  return Object.assign(
+    lifecycle,
+    guardRole<ConversationStore>(parts.conversations),
+    guardRole<RecommendationStore>(parts.recommendations),
+    guardRole<CatalogStore>(parts.catalog),
+    guardRole<ListeningStore>(parts.listening),
+    guardRole<JobStore>(parts.jobs),
+    guardRole<UsageStore>(parts.usage),
+  );
 }

@@ -19,19 +19,16 @@ import type {
 } from './records.js';
 
 /**
- * Everything EchoTune persists. Two adapters implement it (sqlite/, mongo/) and one contract suite
+ * What EchoTune persists, split by role so each caller depends on the part it uses. Two adapters
+ * implement every role (sqlite/, mongo/), one per-area part per role, and one contract suite
  * (test/store/store-contract.ts) proves they behave the same. Pagination is by cursor, never offset.
  * A failing backend surfaces as EchoError('unavailable', retryable) so callers can answer clients.
  */
-export interface Store {
-  readonly kind: 'sqlite' | 'mongo';
-  /** Creates tables/collections and indexes and applies pending migrations; idempotent. */
-  init(): Promise<void>;
-  close(): Promise<void>;
-  ping(): Promise<void>;
 
+/** Listeners, their sessions and the messages of each: the conversation itself. */
+export interface ConversationStore {
+  /** Idempotent on id: creating a user that exists returns the stored user unchanged. */
   createUser(input: Pick<User, 'id' | 'kind'> & { displayName?: string | null }): Promise<User>;
-  getUser(id: string): Promise<User | null>;
 
   createSession(input: { userId: string; title: string }): Promise<Session>;
   getSession(id: string): Promise<Session | null>;
@@ -48,7 +45,10 @@ export interface Store {
   listMessages(sessionId: string, query: { afterSeq: number; limit: number }): Promise<Page<Message>>;
   /** The last `limit` messages in ascending seq order (for building model context). */
   recentMessages(sessionId: string, limit: number): Promise<Message[]>;
+}
 
+/** Recommendation sets (which expire) and the feedback listeners give on them. */
+export interface RecommendationStore {
   saveRecommendation(input: NewRecommendation): Promise<Recommendation>;
   getRecommendation(id: string): Promise<Recommendation | null>;
   /** Every track id recommended in the session and not yet expired. */
@@ -59,26 +59,72 @@ export interface Store {
   addFeedback(input: NewFeedback): Promise<Feedback>;
   /** Newest first. Without userId: every listener's feedback (for co-occurrence). */
   listFeedback(filter: { userId?: string; sessionId?: string }, page: PageRequest): Promise<Page<Feedback>>;
+}
 
+/** The tracks the engine recommends from. */
+export interface CatalogStore {
   /** Inserts or replaces by track id. */
   upsertTracks(tracks: CatalogTrack[]): Promise<{ inserted: number; updated: number }>;
   getTracks(ids: string[]): Promise<CatalogTrack[]>;
   /** All tracks in id order. */
   listTracks(page: PageRequest): Promise<Page<CatalogTrack>>;
   countTracks(): Promise<number>;
-  /** Case-insensitive text lookup on name and artists. */
-  searchTracks(text: string, limit: number): Promise<CatalogTrack[]>;
+}
 
+/** What listeners played (history imports, recently played). */
+export interface ListeningStore {
   /** Unique on (userId, playedAt, trackName, artistName): re-imports add nothing. */
   addListeningHistory(events: ListeningEvent[]): Promise<{ inserted: number; duplicates: number }>;
   /** Newest first. Without userId: every listener's history. */
   listListeningHistory(filter: { userId?: string }, page: PageRequest): Promise<Page<ListeningEvent>>;
+}
 
+/** Long-running imports and their progress. */
+export interface JobStore {
   createImportJob(input: NewImportJob): Promise<ImportJob>;
   updateImportJob(id: string, patch: ImportJobPatch): Promise<ImportJob>;
   getImportJob(id: string): Promise<ImportJob | null>;
+}
 
+/** Tokens and cost of every upstream model call, for budgets. */
+export interface UsageStore {
   recordUsage(input: NewUsageRecord): Promise<void>;
   /** Sum of costUsd for the user's usage since the given time. */
   sumUsageCost(userId: string, since: Date): Promise<number>;
 }
+
+/** Opening is the adapter's factory; this is what an open store does about its own life. */
+export interface StoreLifecycle {
+  readonly kind: 'sqlite' | 'mongo';
+  /** Creates tables/collections and indexes and applies pending migrations; idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  ping(): Promise<void>;
+}
+
+export type Store = StoreLifecycle &
+  ConversationStore &
+  RecommendationStore &
+  CatalogStore &
+  ListeningStore &
+  JobStore &
+  UsageStore;
+
+/** The per-area parts an adapter implements, one per role; see guardStore(). */
+export interface StoreParts {
+  conversations: Part<ConversationStore>;
+  recommendations: Part<RecommendationStore>;
+  catalog: Part<CatalogStore>;
+  listening: Part<ListeningStore>;
+  jobs: Part<JobStore>;
+  usage: Part<UsageStore>;
+}
+
+/** A role as an adapter's part implements it: as is, or answering at once (better-sqlite3 is synchronous). */
+export type Part<Role> = Role | Synchronous<Role>;
+
+export type Synchronous<Role> = {
+  [Name in keyof Role]: Role[Name] extends (...args: infer Args) => Promise<infer Result>
+    ? (...args: Args) => Result
+    : Role[Name];
+};

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../../store/index.js';
+import type { StoreLifecycle } from '../../store/index.js';
 
 /** Liveness plus the store's reachability, for load balancers and the container HEALTHCHECK. */
-export function registerHealthRoute(app: FastifyInstance, deps: { store: Store; startedAt: number }): void {
+export function registerHealthRoute(
+  app: FastifyInstance,
+  deps: { store: Pick<StoreLifecycle, 'kind' | 'ping'>; startedAt: number },
+): void {
   app.get('/health', async (_request, reply) => {
     const uptimeSeconds = Math.round((Date.now() - deps.startedAt) / 1000);
     try {

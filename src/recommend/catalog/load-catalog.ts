@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
 import type { CatalogTrack } from '../../protocol/index.js';
-import type { Store } from '../../store/index.js';
+import type { CatalogStore } from '../../store/index.js';
 import { bundledCatalog } from './bundled-catalog.js';
 
 const pageSize = 5000;
@@ -9,7 +9,7 @@ const pageSize = 5000;
  * The catalog the engine serves: seeds an empty store with the bundled tracks (so a fresh install
  * recommends at once), then reads every track, page by page.
  */
-export async function loadCatalog(store: Store, logger?: Logger): Promise<CatalogTrack[]> {
+export async function loadCatalog(store: CatalogStore, logger?: Logger): Promise<CatalogTrack[]> {
   if ((await store.countTracks()) === 0) {
     const bundled = bundledCatalog();
     await store.upsertTracks(bundled);

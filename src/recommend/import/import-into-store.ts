@@ -1,5 +1,5 @@
 import type { CatalogTrack } from '../../protocol/index.js';
-import type { ImportJob, Store } from '../../store/index.js';
+import type { CatalogStore, ImportJob, JobStore } from '../../store/index.js';
 import { type ImportReport, importRecords } from './catalog-import.js';
 import { openCatalogSource } from './read-source.js';
 
@@ -22,7 +22,7 @@ export interface ImportIntoStoreOptions {
  * whole source (so duplicates merge before anything is written), then upsert in batches.
  */
 export async function importCatalogIntoStore(
-  store: Store,
+  store: CatalogStore & JobStore,
   location: string,
   options: ImportIntoStoreOptions = {},
 ): Promise<{ job: ImportJob; report: ImportReport; tracks: CatalogTrack[] }> {

@@ -2,10 +2,9 @@ import type { Config } from '../../config/index.js';
 import type { Logger } from '../../logger.js';
 import type { Store } from '../store.js';
 import { connectMongo, databaseNameFor, describeHosts } from './mongo-connection.js';
-import { MongoStore } from './mongo-store.js';
+import { openMongoStore } from './mongo-store.js';
 
 export { databaseNameFor, describeHosts } from './mongo-connection.js';
-export { MongoStore } from './mongo-store.js';
 
 /** Connects (bounded by MONGODB_TIMEOUT_MS), applies migrations and indexes, and returns the store. */
 export async function createMongoStore(options: {
@@ -21,7 +20,7 @@ export async function createMongoStore(options: {
     timeoutMs: config.MONGODB_TIMEOUT_MS,
     maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
   });
-  const store = new MongoStore({ ...connection, logger });
+  const store = openMongoStore({ ...connection, logger });
   try {
     await store.init();
   } catch (error) {

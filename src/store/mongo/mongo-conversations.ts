@@ -3,6 +3,7 @@ import { EchoError } from '../../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
 import { newId } from '../ids.js';
 import type { AppendResult, Message, NewMessage, Page, PageRequest, Session, User } from '../records.js';
+import type { ConversationStore } from '../store.js';
 import { nowIso } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
 import {
@@ -14,7 +15,7 @@ import {
   toUser,
 } from './mongo-documents.js';
 import { isDuplicateKey } from './mongo-errors.js';
-import { mongoDbTraits, type ServerTraits } from './mongo-server-traits.js';
+import type { ServerTraits } from './mongo-server-traits.js';
 import { inFlightGapMs, settledMessages } from './settled-messages.js';
 
 /** Bounds the retries of a seq collision (possible only on servers without atomic findAndModify). */
@@ -25,17 +26,18 @@ function sleep(milliseconds: number): Promise<void> {
 }
 
 /** Users, sessions and messages: the conversation itself. */
-export class MongoConversations {
+export class MongoConversations implements ConversationStore {
   readonly #collections: MongoCollections;
-  #traits: ServerTraits = mongoDbTraits;
+  /** Known once the store has asked the server what it is (at init); MongoDB's until then. */
+  readonly #serverTraits: () => ServerTraits;
 
-  constructor(collections: MongoCollections) {
+  constructor(collections: MongoCollections, serverTraits: () => ServerTraits) {
     this.#collections = collections;
+    this.#serverTraits = serverTraits;
   }
 
-  /** Set once at init, after asking the server what it is. */
-  useServerTraits(traits: ServerTraits): void {
-    this.#traits = traits;
+  get #traits(): ServerTraits {
+    return this.#serverTraits();
   }
 
   /** Idempotent on id: creating a user that exists returns the stored user unchanged. */
@@ -47,12 +49,7 @@ export class MongoConversations {
       // Two concurrent upserts of one id: the loser's insert hits the _id index; the user exists now.
       if (!isDuplicateKey(error)) throw error;
     }
-    return (await this.getUser(input.id))!;
-  }
-
-  async getUser(id: string): Promise<User | null> {
-    const document = await this.#collections.users.findOne({ _id: id });
-    return document === null ? null : toUser(document);
+    return toUser((await this.#collections.users.findOne({ _id: input.id }))!);
   }
 
   async createSession(input: { userId: string; title: string }): Promise<Session> {

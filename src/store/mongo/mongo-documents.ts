@@ -32,7 +32,7 @@ export type RecommendationDocument = Omit<Recommendation, 'id' | 'expiresAt'> & 
   expiresAt: Date;
 };
 export type FeedbackDocument = Omit<Feedback, 'id'> & { _id: string };
-export type TrackDocument = Omit<CatalogTrack, 'id'> & { _id: string; searchText: string };
+export type TrackDocument = Omit<CatalogTrack, 'id'> & { _id: string };
 export type HistoryDocument = ListeningEvent & { _id: string };
 export type ImportJobDocument = Omit<ImportJob, 'id'> & { _id: string };
 export type UsageDocument = Omit<UsageRecord, 'id'> & { _id: string };
@@ -69,8 +69,7 @@ export function toMessage(document: MessageDocument): Message {
 }
 
 export function toTrack(document: TrackDocument): CatalogTrack {
-  const { searchText: _searchText, ...track } = fromDocument(document);
-  return track;
+  return fromDocument(document);
 }
 
 export function toListeningEvent(document: HistoryDocument): ListeningEvent {

@@ -79,3 +79,16 @@ export async function createMongoIndexes(db: Db, logger?: Logger): Promise<void>
   await collections.history.createIndex({ playedAt: -1, _id: -1 }, { name: 'newest' });
   await collections.usage.createIndex({ userId: 1, createdAt: 1 }, { name: 'by_user_time' });
 }
+
+const indexNotFoundCode = 27;
+
+/** Version 2: the catalog's lookup-by-text field and its index had no reader left. Idempotent. */
+export async function dropTrackSearchText(db: Db): Promise<void> {
+  const { tracks } = collectionsOf(db);
+  try {
+    await tracks.dropIndex('search_text');
+  } catch (error) {
+    if (!(error instanceof MongoServerError && error.code === indexNotFoundCode)) throw error;
+  }
+  await tracks.updateMany({ searchText: { $exists: true } }, { $unset: { searchText: '' } });
+}

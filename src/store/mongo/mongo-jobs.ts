@@ -1,13 +1,13 @@
 import { EchoError } from '../../errors.js';
-import { newId } from '../ids.js';
 import { newImportJob } from '../new-import-job.js';
-import type { ImportJob, ImportJobPatch, NewImportJob, NewUsageRecord } from '../records.js';
-import { nowIso, toIsoTime } from '../time.js';
+import type { ImportJob, ImportJobPatch, NewImportJob } from '../records.js';
+import type { JobStore } from '../store.js';
+import { nowIso } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { fromDocument, type ImportJobDocument } from './mongo-documents.js';
 
-/** Import jobs and the usage (tokens, cost) of upstream model calls. */
-export class MongoJobs {
+/** Import jobs and their progress. */
+export class MongoJobs implements JobStore {
   readonly #collections: MongoCollections;
 
   constructor(collections: MongoCollections) {
@@ -35,20 +35,5 @@ export class MongoJobs {
   async getImportJob(id: string): Promise<ImportJob | null> {
     const document = await this.#collections.importJobs.findOne({ _id: id });
     return document === null ? null : fromDocument(document);
-  }
-
-  async recordUsage(input: NewUsageRecord): Promise<void> {
-    const createdAt = input.createdAt === undefined ? nowIso() : toIsoTime(input.createdAt, 'createdAt');
-    await this.#collections.usage.insertOne({ ...input, _id: newId(), createdAt });
-  }
-
-  async sumUsageCost(userId: string, since: Date): Promise<number> {
-    const [row] = await this.#collections.usage
-      .aggregate<{ total: number }>([
-        { $match: { userId, createdAt: { $gte: since.toISOString() } } },
-        { $group: { _id: null, total: { $sum: '$costUsd' } } },
-      ])
-      .toArray();
-    return row?.total ?? 0;
   }
 }

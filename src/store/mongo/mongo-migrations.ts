@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../../logger.js';
-import { createMongoIndexes } from './mongo-indexes.js';
+import { createMongoIndexes, dropTrackSearchText } from './mongo-indexes.js';
 
 export interface MongoMigration {
   version: number;
@@ -24,6 +24,7 @@ const schemaDocumentId = 'schema';
  */
 export const mongoMigrations: readonly MongoMigration[] = [
   { version: 1, name: 'indexes', up: createMongoIndexes },
+  { version: 2, name: 'tracks lose the unused text-search field', up: dropTrackSearchText },
 ];
 
 /** Runs every migration above the recorded version, in order, recording each as it completes. */

@@ -9,12 +9,13 @@ import type {
   PageRequest,
   Recommendation,
 } from '../records.js';
+import type { RecommendationStore } from '../store.js';
 import { nowIso, toIsoTime } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { type FeedbackDocument, fromDocument, toRecommendation } from './mongo-documents.js';
 
 /** Recommendations (with expiry) and the feedback listeners give on them. */
-export class MongoRecommendations {
+export class MongoRecommendations implements RecommendationStore {
   readonly #collections: MongoCollections;
 
   constructor(collections: MongoCollections) {
@@ -50,7 +51,7 @@ export class MongoRecommendations {
     return [...new Set(documents.flatMap((document) => document.tracks.map((item) => item.trackId)))];
   }
 
-  async sweepExpired(now: Date): Promise<number> {
+  async sweepExpired(now: Date = new Date()): Promise<number> {
     const result = await this.#collections.recommendations.deleteMany({ expiresAt: { $lte: now } });
     return result.deletedCount;
   }

@@ -1,1 +1,1 @@
-export { SqliteStore } from './sqlite-store.js';
+export { openSqliteStore, type SqliteStore } from './sqlite-store.js';

@@ -2,6 +2,7 @@ import { EchoError } from '../../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
 import { newId } from '../ids.js';
 import type { AppendResult, Message, NewMessage, Page, PageRequest, Session, User } from '../records.js';
+import type { ConversationStore, Synchronous } from '../store.js';
 import { nowIso } from '../time.js';
 import {
   type MessageRow,
@@ -14,7 +15,7 @@ import {
 import type { SqliteStatements } from './sqlite-statements.js';
 
 /** Users, sessions and messages: the conversation itself. */
-export class SqliteConversations {
+export class SqliteConversations implements Synchronous<ConversationStore> {
   readonly #sql: SqliteStatements;
 
   constructor(statements: SqliteStatements) {
@@ -30,12 +31,7 @@ export class SqliteConversations {
       input.displayName ?? null,
       nowIso(),
     );
-    return this.getUser(input.id)!;
-  }
-
-  getUser(id: string): User | null {
-    const row = this.#sql.get<UserRow>('SELECT * FROM users WHERE id = ?', id);
-    return row === undefined ? null : toUser(row);
+    return toUser(this.#sql.get<UserRow>('SELECT * FROM users WHERE id = ?', input.id)!);
   }
 
   createSession(input: { userId: string; title: string }): Session {

@@ -1,8 +1,8 @@
 import { EchoError } from '../../errors.js';
-import { newId } from '../ids.js';
 import { newImportJob } from '../new-import-job.js';
-import type { ImportJob, ImportJobPatch, NewImportJob, NewUsageRecord } from '../records.js';
-import { nowIso, toIsoTime } from '../time.js';
+import type { ImportJob, ImportJobPatch, NewImportJob } from '../records.js';
+import type { JobStore, Synchronous } from '../store.js';
+import { nowIso } from '../time.js';
 import { type ImportJobRow, toImportJob } from './sqlite-rows.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
@@ -17,8 +17,8 @@ const importJobColumns = {
   errors: 'errors',
 } as const satisfies Record<keyof ImportJobPatch, string>;
 
-/** Import jobs and the usage (tokens, cost) of upstream model calls. */
-export class SqliteJobs {
+/** Import jobs and their progress. */
+export class SqliteJobs implements Synchronous<JobStore> {
   readonly #sql: SqliteStatements;
 
   constructor(statements: SqliteStatements) {
@@ -64,33 +64,5 @@ export class SqliteJobs {
   getImportJob(id: string): ImportJob | null {
     const row = this.#sql.get<ImportJobRow>('SELECT * FROM import_jobs WHERE id = ?', id);
     return row === undefined ? null : toImportJob(row);
-  }
-
-  recordUsage(input: NewUsageRecord): void {
-    this.#sql.run(
-      `INSERT INTO usage (id, user_id, session_id, turn_id, deployment_id, provider, model, input_tokens,
-         output_tokens, cost_usd, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      newId(),
-      input.userId,
-      input.sessionId,
-      input.turnId,
-      input.deploymentId,
-      input.provider,
-      input.model,
-      input.inputTokens,
-      input.outputTokens,
-      input.costUsd,
-      input.createdAt === undefined ? nowIso() : toIsoTime(input.createdAt, 'createdAt'),
-    );
-  }
-
-  sumUsageCost(userId: string, since: Date): number {
-    const row = this.#sql.get<{ total: number }>(
-      'SELECT COALESCE(SUM(cost_usd), 0) AS total FROM usage WHERE user_id = ? AND created_at >= ?',
-      userId,
-      since.toISOString(),
-    );
-    return row?.total ?? 0;
   }
 }

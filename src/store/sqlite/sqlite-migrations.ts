@@ -124,6 +124,11 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX usage_by_user_time ON usage (user_id, created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'tracks lose the unused text-search column',
+    sql: 'ALTER TABLE tracks DROP COLUMN search_text;',
+  },
 ];
 
 /**

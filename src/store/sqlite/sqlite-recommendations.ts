@@ -9,12 +9,13 @@ import type {
   Recommendation,
   RecommendationItem,
 } from '../records.js';
+import type { RecommendationStore, Synchronous } from '../store.js';
 import { nowIso, toIsoTime } from '../time.js';
 import { type FeedbackRow, type RecommendationRow, toFeedback, toRecommendation } from './sqlite-rows.js';
 import { type SqliteStatements, WhereBuilder } from './sqlite-statements.js';
 
 /** Recommendations (with expiry) and the feedback listeners give on them. */
-export class SqliteRecommendations {
+export class SqliteRecommendations implements Synchronous<RecommendationStore> {
   readonly #sql: SqliteStatements;
 
   constructor(statements: SqliteStatements) {
@@ -63,7 +64,7 @@ export class SqliteRecommendations {
     return [...new Set(items.map((item) => item.trackId))];
   }
 
-  sweepExpired(now: Date): number {
+  sweepExpired(now: Date = new Date()): number {
     return this.#sql.run('DELETE FROM recommendations WHERE expires_at <= ?', now.toISOString());
   }
 

@@ -4,7 +4,6 @@ import { collectPages, makePlay, makeTrack } from '../store-fixtures.js';
 
 export function describeCatalogCases(store: StoreAccessor): void {
   describeTracks(store);
-  describeTrackSearch(store);
   describeListeningHistory(store);
 }
 
@@ -43,41 +42,6 @@ function describeTracks(store: StoreAccessor): void {
       expect(seen.items.map((track) => track.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
       const exact = await store().listTracks({ limit: 5 });
       expect(exact.nextCursor).toBeNull();
-    });
-  });
-}
-
-function describeTrackSearch(store: StoreAccessor): void {
-  describe('track search', () => {
-    const catalog = () =>
-      store().upsertTracks([
-        makeTrack('1', { name: 'Harder Better Faster Stronger', artists: ['Daft Punk'], popularity: 80 }),
-        makeTrack('2', { name: 'One More Time', artists: ['Daft Punk'], popularity: 90 }),
-        makeTrack('3', { name: 'Punk Rock Song', artists: ['Bad Religion'], popularity: 40 }),
-        makeTrack('4', { name: '100% Pure (Love)', artists: ['Crystal Waters'], popularity: 30 }),
-        makeTrack('5', { name: 'Ça plane pour moi', artists: ['Plastic Bertrand'], popularity: 20 }),
-      ]);
-
-    it('matches name and artists case-insensitively, most popular first', async () => {
-      await catalog();
-      const found = await store().searchTracks('PUNK', 10);
-      expect(found.map((track) => track.id)).toEqual(['2', '1', '3']);
-    });
-
-    it('requires every word, across name and artists, and honours the limit', async () => {
-      await catalog();
-      expect((await store().searchTracks('daft time', 10)).map((track) => track.id)).toEqual(['2']);
-      expect((await store().searchTracks('punk', 1)).map((track) => track.id)).toEqual(['2']);
-      expect(await store().searchTracks('nothing like this', 10)).toEqual([]);
-      expect(await store().searchTracks('   ', 10)).toEqual([]);
-    });
-
-    it('treats pattern characters literally and folds non-ASCII case', async () => {
-      await catalog();
-      expect((await store().searchTracks('100%', 10)).map((track) => track.id)).toEqual(['4']);
-      expect((await store().searchTracks('(love)', 10)).map((track) => track.id)).toEqual(['4']);
-      expect(await store().searchTracks('.*', 10)).toEqual([]);
-      expect((await store().searchTracks('ÇA PLANE', 10)).map((track) => track.id)).toEqual(['5']);
     });
   });
 }
