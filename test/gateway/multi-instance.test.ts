@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/echotune-server.js';
+import { startTestServer, TestClient, type TestServer } from '../support/echotune-server.js';
 import { missing } from '../support/environment.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
 
@@ -12,12 +12,13 @@ const skipped = !redisBinary && missing('multi-instance rooms', 'redis-server is
 describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
   let redis: RedisServer;
   let dataDir: string;
+  let env: Record<string, string>;
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
     dataDir = mkdtempSync(join(tmpdir(), 'echotune-shared-'));
-    const env = {
+    env = {
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
       JWT_SECRET: randomBytes(32).toString('hex'),
       DATA_DIR: dataDir,
@@ -72,17 +73,50 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
   });
 
   it('lets a client whose instance is gone catch up on the other one', async () => {
-    const [first, second] = servers as [TestServer, TestServer];
-    const { token } = await first.guest();
-    const client = await first.connect(token);
-    const { session } = await client.ok('session:create', {});
-    await client.ok('message:send', { sessionId: session.id, clientMsgId: 'y1', text: 'jazz for dinner' });
-    const done = await client.waitFor('turn:done');
-    client.socket.disconnect();
+    // A dedicated instance, so that stopping it leaves the two the other tests use running.
+    const doomed = await startTestServer(env);
+    let stopped = false;
+    try {
+      const survivor = servers[1]!;
+      const { token } = await doomed.guest();
+      // Not doomed.connect(): stop() would disconnect that socket itself; this one must lose its server.
+      const client = await TestClient.connect(doomed.url, token);
+      const { session } = await client.ok('session:create', {});
+      const sent = await client.ok('message:send', {
+        sessionId: session.id,
+        clientMsgId: 'y1',
+        text: 'jazz for dinner',
+      });
+      const done = await client.waitFor('turn:done');
+      const [shown] = client.of('turn:recs');
+      expect(shown).toBeDefined();
 
-    const moved = await second.connect(token);
-    const joined = await moved.ok('session:join', { sessionId: session.id, afterSeq: 0 });
-    expect(joined.messages.map((message) => message.id)).toContain(done.message.id);
-    expect(joined.recommendations).toHaveLength(1);
+      const lost = new Promise<string>((resolve) => client.socket.once('disconnect', resolve));
+      await doomed.stop();
+      stopped = true;
+      // The server went away (it may say goodbye first or just drop the connection); the client did not leave.
+      expect(['transport close', 'io server disconnect']).toContain(await lost);
+      await expect(fetch(`${doomed.url}/health`)).rejects.toThrow();
+      await expect(doomed.connect(token)).rejects.toThrow();
+      expect(await (await fetch(`${survivor.url}/health`)).json()).toMatchObject({ status: 'ok' });
+
+      const moved = await survivor.connect(token);
+      const joined = await moved.ok('session:join', { sessionId: session.id, afterSeq: 0 });
+      expect(joined.session.id).toBe(session.id);
+      expect(joined.messages.map(({ id, seq, role }) => ({ id, seq, role }))).toEqual([
+        { id: sent.messageId, seq: sent.seq, role: 'user' },
+        { id: done.message.id, seq: done.message.seq, role: 'assistant' },
+      ]);
+      expect(joined.messages[0]!.text).toBe('jazz for dinner');
+      expect(joined.messages[1]!.text).toBe(done.message.text);
+      expect(joined.recommendations).toEqual([
+        { recommendationId: shown!.recommendationId, turnId: done.turnId, tracks: expect.any(Array) },
+      ]);
+      expect(joined.recommendations[0]!.tracks.map((track) => track.id)).toEqual(
+        shown!.tracks.map((track) => track.id),
+      );
+    } finally {
+      if (!stopped) await doomed.stop();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   importCatalogIntoStore,
   importRecords,
@@ -108,7 +108,29 @@ describe('catalog import', () => {
 
   it('marks the import job failed when the source cannot be read', async () => {
     const store = await createSqliteStore({ path: ':memory:' });
-    await expect(importCatalogIntoStore(store, fixture('absent.csv'))).rejects.toThrow();
+    // The failed import returns no job, so the id is taken from the store as the job is created.
+    const created = vi.spyOn(store, 'createImportJob');
+    const location = fixture('absent.csv');
+    const failure = await importCatalogIntoStore(store, location).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/ENOENT/);
+    expect(created).toHaveBeenCalledTimes(1);
+    const { id } = await created.mock.results[0]!.value;
+
+    const job = await store.getImportJob(id);
+    expect(job).toMatchObject({
+      id,
+      kind: 'catalog',
+      source: location,
+      status: 'failed',
+      errors: [(failure as Error).message],
+      total: null,
+      processed: 0,
+      imported: 0,
+      merged: 0,
+      rejected: 0,
+    });
+    expect(await store.countTracks()).toBe(0);
     await store.close();
   });
 });
