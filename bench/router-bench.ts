@@ -7,11 +7,11 @@
  *   npx tsx bench/router-bench.ts
  */
 import { createLogger } from '../src/logger.js';
-import { MemoryHealthStore, recordAttempt } from '../src/providers/health/index.js';
 import type { Deployment, LanguageModel } from '../src/providers/index.js';
 import { parseRoutingPolicy, Router } from '../src/providers/index.js';
-import { selectDeployment } from '../src/providers/select-deployment.js';
-import { estimatePromptTokens } from '../src/providers/token-estimate.js';
+import { MemoryHealthStore, recordAttempt } from '../src/providers/router/health/index.js';
+import { selectDeployment } from '../src/providers/router/select-deployment.js';
+import { estimatePromptTokens } from '../src/providers/stream-helpers/token-estimate.js';
 
 const sizes = [1, 10, 100];
 const warmup = 2_000;

@@ -3,14 +3,14 @@ import type { Config } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ModelRouter } from './contract.js';
-import type { Deployment, DeploymentSettings } from './deployment.js';
-import { loadDeploymentsConfig, offlineSettings } from './deployments-config.js';
-import { type HealthStore, MemoryHealthStore, RedisHealthStore } from './health/index.js';
+import type { Deployment, DeploymentSettings } from './deployments/deployment.js';
+import { loadDeploymentsConfig, offlineSettings } from './deployments/deployments-config.js';
+import { lookupKnownModel } from './deployments/pricing.js';
 import { OfflineModel } from './offline/index.js';
-import { lookupKnownModel } from './pricing.js';
 import { providerRegistry } from './registry.js';
-import { Router, type RouterSettings } from './router.js';
-import { parseRoutingPolicy, RoutingPolicyError } from './routing-policy.js';
+import { type HealthStore, MemoryHealthStore, RedisHealthStore } from './router/health/index.js';
+import { Router, type RouterSettings } from './router/router.js';
+import { parseRoutingPolicy, RoutingPolicyError } from './router/routing-policy.js';
 
 export interface CreateProvidersOptions {
   config: Config;

@@ -1,5 +1,5 @@
 import type { LanguageModel } from './contract.js';
-import type { DeploymentSettings } from './deployment.js';
+import type { DeploymentSettings } from './deployments/deployment.js';
 
 export interface ModelContext {
   /** The key read from the deployment's apiKeyEnv; undefined when none is configured. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ContinuationTrimmer } from '../../src/providers/continuation.js';
 import type { LanguageModel, StreamPart } from '../../src/providers/index.js';
-import { parseRetryAfter } from '../../src/providers/provider-failure.js';
-import { isToolCall, ToolCallAssembler } from '../../src/providers/tool-call-assembler.js';
+import { ContinuationTrimmer } from '../../src/providers/router/continuation.js';
+import { parseRetryAfter } from '../../src/providers/stream-helpers/provider-failure.js';
+import { isToolCall, ToolCallAssembler } from '../../src/providers/stream-helpers/tool-call-assembler.js';
 import { collect, textOf } from './support/collect.js';
 import { fakeDeployment, testRouter, userRequest } from './support/deployments.js';
 

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { FinishReason, LanguageModel, ModelRequest, StreamPart } from '../contract.js';
-import { failureFromError, malformedChunk } from '../provider-failure.js';
-import { isToolCall, ToolCallAssembler } from '../tool-call-assembler.js';
+import { failureFromError, malformedChunk } from '../stream-helpers/provider-failure.js';
+import { isToolCall, ToolCallAssembler } from '../stream-helpers/tool-call-assembler.js';
 import { type AnthropicEvent, anthropicEventSchema } from './anthropic-api.js';
 import { convertToAnthropicMessages, convertToAnthropicTools } from './convert-to-anthropic-messages.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';

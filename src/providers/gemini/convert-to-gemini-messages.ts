@@ -1,6 +1,6 @@
 import type { Content, FunctionDeclaration, Part } from '@google/genai';
-import { withContinuation } from '../continuation.js';
 import type { ChatMessage, ToolDefinition } from '../contract.js';
+import { withContinuation } from '../router/continuation.js';
 
 export interface GeminiPrompt {
   systemInstruction: string | undefined;

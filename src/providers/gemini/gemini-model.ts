@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GoogleGenAI } from '@google/genai';
 import type { LanguageModel, ModelRequest, StreamPart, ToolCall } from '../contract.js';
-import { failureFromError, malformedChunk } from '../provider-failure.js';
+import { failureFromError, malformedChunk } from '../stream-helpers/provider-failure.js';
 import { convertToGeminiMessages, convertToGeminiTools } from './convert-to-gemini-messages.js';
 import { type GeminiChunk, geminiChunkSchema } from './gemini-api.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { abortableDelay } from '../abortable-delay.js';
 import type { ChatMessage, LanguageModel, ModelRequest, StreamPart, ToolCall } from '../contract.js';
-import { estimatePromptTokens, estimateTokens } from '../token-estimate.js';
+import { abortableDelay } from '../stream-helpers/abortable-delay.js';
+import { estimatePromptTokens, estimateTokens } from '../stream-helpers/token-estimate.js';
 import { composeApology, composeGreeting, composeRecommendationReply } from './compose-reply.js';
 import { type IntentSummary, intentSummarySchema, recommendResultSchema } from './offline-api.js';
 

@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { withContinuation } from '../continuation.js';
 import type { ChatMessage, ToolDefinition } from '../contract.js';
+import { withContinuation } from '../router/continuation.js';
 
 function convertMessage(message: ChatMessage): ChatCompletionMessageParam {
   switch (message.role) {

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { LanguageModel, ModelRequest, ProviderFailure, StreamPart } from '../contract.js';
-import { failureFromError, malformedChunk } from '../provider-failure.js';
-import { isToolCall, ToolCallAssembler } from '../tool-call-assembler.js';
+import { failureFromError, malformedChunk } from '../stream-helpers/provider-failure.js';
+import { isToolCall, ToolCallAssembler } from '../stream-helpers/tool-call-assembler.js';
 import { convertToOpenAIMessages, convertToOpenAITools } from './convert-to-openai-messages.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { nodeHttpFetch } from './node-http-fetch.js';

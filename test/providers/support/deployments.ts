@@ -1,4 +1,3 @@
-import { MemoryHealthStore } from '../../../src/providers/health/index.js';
 import type {
   Deployment,
   RoutedRequest,
@@ -6,6 +5,7 @@ import type {
   RoutingPolicy,
 } from '../../../src/providers/index.js';
 import { parseRoutingPolicy, Router } from '../../../src/providers/index.js';
+import { MemoryHealthStore } from '../../../src/providers/router/health/index.js';
 import { type AdapterKind, modelFor } from './models.js';
 import { silentLogger } from './silent-logger.js';
 import { recommendTool } from './tools.js';

@@ -1,4 +1,4 @@
-import type { ProviderFailure } from '../contract.js';
+import type { ProviderFailure } from '../../contract.js';
 import { circuitState, errorRate, type HealthRecord } from './health-record.js';
 
 export interface BreakerSettings {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
-import { isEchoError } from '../../src/errors.js';
-import { createProviders } from '../../src/providers/index.js';
-import { collect, collectUntilError, textOf } from './support/collect.js';
-import { silentLogger } from './support/silent-logger.js';
-import { extractIntent, recommendTool } from './support/tools.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { isEchoError } from '../../../src/errors.js';
+import { createProviders } from '../../../src/providers/index.js';
+import { collect, collectUntilError, textOf } from '../support/collect.js';
+import { silentLogger } from '../support/silent-logger.js';
+import { extractIntent, recommendTool } from '../support/tools.js';
 
 describe('createProviders without keys', () => {
   const { router, deployments } = createProviders({

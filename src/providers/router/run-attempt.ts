@@ -1,8 +1,8 @@
-import type { Attempt } from '../protocol/index.js';
-import type { FinishReason, ModelRequest, ProviderFailure, RouterEvent, StreamPart } from './contract.js';
-import type { Deployment } from './deployment.js';
-import { costUsd } from './pricing.js';
-import { estimateTokens } from './token-estimate.js';
+import type { Attempt } from '../../protocol/index.js';
+import type { FinishReason, ModelRequest, ProviderFailure, RouterEvent, StreamPart } from '../contract.js';
+import type { Deployment } from '../deployments/deployment.js';
+import { costUsd } from '../deployments/pricing.js';
+import { estimateTokens } from '../stream-helpers/token-estimate.js';
 
 export interface AttemptTimeouts {
   /** Longest wait for the first text or tool call. */

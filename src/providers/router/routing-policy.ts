@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../errors.js';
+import { describeIssues } from '../../errors.js';
 
 /** How the router trades expected cost against expected latency; weights sum to 1. */
 export interface RoutingPolicy {

@@ -1,4 +1,4 @@
-import type { LanguageModel } from './contract.js';
+import type { LanguageModel } from '../contract.js';
 
 /** One configured model endpoint the router may send a request to. */
 export interface DeploymentSettings {

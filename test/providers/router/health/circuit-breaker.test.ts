@@ -7,7 +7,7 @@ import {
   type HealthRecord,
   isAvailable,
   recordAttempt,
-} from '../../../src/providers/health/index.js';
+} from '../../../../src/providers/router/health/index.js';
 
 const settings = defaultBreakerSettings;
 const start = 1_000_000;

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isEchoError } from '../../src/errors.js';
-import type { LanguageModel, RouterEvent } from '../../src/providers/index.js';
-import { offlineDeployment } from '../../src/providers/index.js';
-import { type FakeProvider, type ScriptSource, startFakeProvider } from './fake-servers/index.js';
-import { collect, collectUntilError, textOf } from './support/collect.js';
-import { fakeDeployment, testClock, testRouter, userRequest } from './support/deployments.js';
-import { extractIntent } from './support/tools.js';
+import { isEchoError } from '../../../src/errors.js';
+import type { LanguageModel, RouterEvent } from '../../../src/providers/index.js';
+import { offlineDeployment } from '../../../src/providers/index.js';
+import { type FakeProvider, type ScriptSource, startFakeProvider } from '../fake-servers/index.js';
+import { collect, collectUntilError, textOf } from '../support/collect.js';
+import { fakeDeployment, testClock, testRouter, userRequest } from '../support/deployments.js';
+import { extractIntent } from '../support/tools.js';
 
 const replyText =
   'Here are three calm jazz tracks for studying, each slow and warm so they stay out of your way.';

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { Config } from '../config/index.js';
-import { ConfigError } from '../config/index.js';
-import { describeIssues } from '../errors.js';
+import type { Config } from '../../config/index.js';
+import { ConfigError } from '../../config/index.js';
+import { describeIssues } from '../../errors.js';
+import { providerNames, providerRegistry } from '../registry.js';
+import type { RouterSettings } from '../router/router.js';
 import { type DeploymentSettings, fallbackTag } from './deployment.js';
 import { defaultModels, lookupKnownModel } from './pricing.js';
-import { providerNames, providerRegistry } from './registry.js';
-import type { RouterSettings } from './router.js';
 
 const defaultContextWindow = 128_000;
 

@@ -1,6 +1,6 @@
-import { type DeploymentSettings, isFallback } from './deployment.js';
+import { type DeploymentSettings, isFallback } from '../deployments/deployment.js';
+import { costUsd } from '../deployments/pricing.js';
 import { circuitState, emptyHealthRecord, type HealthRecord } from './health/index.js';
-import { costUsd } from './pricing.js';
 import type { RoutingPolicy } from './routing-policy.js';
 
 export interface SelectionInput<T extends DeploymentSettings> {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './contract.js';
+import type { ChatMessage } from '../contract.js';
 
 export const continueInstruction =
   'Your previous reply was cut off after the text above. Continue it exactly where it stopped: ' +

@@ -1,4 +1,4 @@
-import type { ProviderFailure } from './contract.js';
+import type { ProviderFailure } from '../contract.js';
 
 /**
  * Turns whatever an SDK threw into a ProviderFailure. The three SDKs share a shape (a numeric

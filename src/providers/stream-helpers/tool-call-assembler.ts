@@ -1,4 +1,4 @@
-import type { ProviderFailure, ToolCall } from './contract.js';
+import type { ProviderFailure, ToolCall } from '../contract.js';
 
 interface PendingCall {
   id: string;

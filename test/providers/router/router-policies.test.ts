@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAttempt } from '../../src/providers/health/index.js';
-import type { RouterEvent } from '../../src/providers/index.js';
-import { type FakeProvider, startFakeProvider } from './fake-servers/index.js';
-import { collect } from './support/collect.js';
-import { fakeDeployment, testClock, testRouter, userRequest } from './support/deployments.js';
+import type { RouterEvent } from '../../../src/providers/index.js';
+import { recordAttempt } from '../../../src/providers/router/health/index.js';
+import { type FakeProvider, startFakeProvider } from '../fake-servers/index.js';
+import { collect } from '../support/collect.js';
+import { fakeDeployment, testClock, testRouter, userRequest } from '../support/deployments.js';
 
 function routeOf(events: RouterEvent[]) {
   const route = events.find((event) => event.type === 'route');

@@ -5,9 +5,9 @@ import {
   MemoryHealthStore,
   RedisHealthStore,
   recordAttempt,
-} from '../../../src/providers/health/index.js';
-import { missing } from '../../support/environment.js';
-import { type RedisServer, redisBinary, startRedisServer } from '../../support/redis-server.js';
+} from '../../../../src/providers/router/health/index.js';
+import { missing } from '../../../support/environment.js';
+import { type RedisServer, redisBinary, startRedisServer } from '../../../support/redis-server.js';
 
 interface Harness {
   name: string;

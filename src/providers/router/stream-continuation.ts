@@ -1,5 +1,5 @@
+import type { RouterEvent } from '../contract.js';
 import { ContinuationTrimmer } from './continuation.js';
-import type { RouterEvent } from './contract.js';
 import type { AttemptResult } from './run-attempt.js';
 
 /**

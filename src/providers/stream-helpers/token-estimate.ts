@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolDefinition } from './contract.js';
+import type { ChatMessage, ToolDefinition } from '../contract.js';
 
 /**
  * A provider-independent token estimate (about four characters per token for English text). The

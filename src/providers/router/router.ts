@@ -1,8 +1,9 @@
-import { EchoError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { abortableDelay } from './abortable-delay.js';
-import type { DeploymentStatus, ModelRouter, RoutedRequest, RouterEvent } from './contract.js';
-import { type Deployment, isFallback } from './deployment.js';
+import { EchoError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { DeploymentStatus, ModelRouter, RoutedRequest, RouterEvent } from '../contract.js';
+import { type Deployment, isFallback } from '../deployments/deployment.js';
+import { abortableDelay } from '../stream-helpers/abortable-delay.js';
+import { estimatePromptTokens } from '../stream-helpers/token-estimate.js';
 import {
   type AttemptReport,
   type BreakerSettings,
@@ -20,7 +21,6 @@ import { namedPolicies, type RoutingPolicy } from './routing-policy.js';
 import { type AttemptResult, runAttempt } from './run-attempt.js';
 import { selectDeployment } from './select-deployment.js';
 import { streamContinuation } from './stream-continuation.js';
-import { estimatePromptTokens } from './token-estimate.js';
 
 export interface RouterSettings {
   /** Longest wait for an attempt's first text or tool call before failing over. */

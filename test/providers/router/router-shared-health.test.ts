@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisHealthStore } from '../../src/providers/health/index.js';
-import { parseRoutingPolicy, Router } from '../../src/providers/index.js';
-import { missing } from '../support/environment.js';
-import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
-import { type FakeProvider, startFakeProvider } from './fake-servers/index.js';
-import { collect } from './support/collect.js';
-import { fakeDeployment, userRequest } from './support/deployments.js';
-import { silentLogger } from './support/silent-logger.js';
+import { parseRoutingPolicy, Router } from '../../../src/providers/index.js';
+import { RedisHealthStore } from '../../../src/providers/router/health/index.js';
+import { missing } from '../../support/environment.js';
+import { type RedisServer, redisBinary, startRedisServer } from '../../support/redis-server.js';
+import { type FakeProvider, startFakeProvider } from '../fake-servers/index.js';
+import { collect } from '../support/collect.js';
+import { fakeDeployment, userRequest } from '../support/deployments.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 const skipped = !redisBinary && missing('shared provider health', 'redis-server is not installed');
 
