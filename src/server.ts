@@ -1,11 +1,11 @@
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
-import { ChatService } from './chat/index.js';
+import { ChatService, offlineRecommendTool } from './chat/index.js';
 import { type Config, ConfigError, loadConfig } from './config/index.js';
 import { createGateway } from './gateway/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createProviders } from './providers/index.js';
 import { createRecommender, loadCatalog } from './recommend/index.js';
+import { createSharedState } from './shared-state/index.js';
 import { createStore, startExpirySweeper } from './store/index.js';
 
 export interface RunningServer {
@@ -17,7 +17,10 @@ export interface RunningServer {
 
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
-/** The composition root: config → store → catalog → providers → chat → gateway. Nothing else wires. */
+/**
+ * The composition root: config → store → catalog → shared state → providers → chat → gateway. Nothing
+ * else wires.
+ */
 export async function startServer(
   env: Record<string, string | undefined> = process.env,
   logger?: Logger,
@@ -28,10 +31,13 @@ export async function startServer(
   const sweeper = startExpirySweeper(store, { intervalMs: SWEEP_INTERVAL_MS, logger: log });
   const tracks = await loadCatalog(store, log);
   const recommender = createRecommender({ tracks, store, logger: log });
+  const shared = createSharedState({ redisUrl: config.REDIS_URL, logger: log });
   const providers = createProviders({
     config,
     logger: log,
-    extractIntent: (text) => recommender.extractIntent(text),
+    env,
+    health: shared.providerHealth,
+    offlineTool: offlineRecommendTool((text) => recommender.extractIntent(text)),
   });
   const { router } = providers;
   const chat = new ChatService({
@@ -48,8 +54,7 @@ export async function startServer(
       budgetUsdPerDay: config.BUDGET_USD_PER_DAY,
     },
   });
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
-  const gateway = await createGateway({ config, logger: log, store, chat, recommender, router, redis });
+  const gateway = await createGateway({ config, logger: log, store, chat, recommender, router, shared });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -63,7 +68,7 @@ export async function startServer(
       await chat.close();
       await gateway.close();
       await providers.close();
-      redis?.disconnect();
+      await shared.close();
       await store.close();
     },
   };

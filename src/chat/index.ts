@@ -1,3 +1,3 @@
 export { ChatService, type ChatServiceOptions, type ChatSettings } from './chat-service.js';
-export { RECOMMEND_TRACKS, recommendTracksTool } from './recommend-tracks-tool.js';
+export { offlineRecommendTool, RECOMMEND_TRACKS, recommendTracksTool } from './recommend-tracks-tool.js';
 export type { TurnSink } from './turn-sink.js';

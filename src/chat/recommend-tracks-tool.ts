@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../errors.js';
 import type { RecommendedTrack } from '../protocol/index.js';
-import type { ToolDefinition } from '../providers/index.js';
+import type { OfflineTool, ToolDefinition } from '../providers/index.js';
 import { type RecommendQuery, recommendQuerySchema } from '../recommend/index.js';
 
 export const RECOMMEND_TRACKS = 'recommend_tracks';
@@ -38,4 +38,36 @@ export function toolResultContent(recommendationId: string, tracks: RecommendedT
       reasons: track.reasons,
     })),
   });
+}
+
+/** What a tool result reads back as; loose, so a track without artists still deserves a mention. */
+const toolResultSchema = z.looseObject({
+  tracks: z.array(
+    z.looseObject({
+      name: z.string(),
+      artists: z.array(z.string()).default([]),
+      genres: z.array(z.string()).optional(),
+      reasons: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+/** Reads back what toolResultContent wrote; undefined for anything else. */
+export function readToolResultContent(content: string): z.infer<typeof toolResultSchema> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+  const result = toolResultSchema.safeParse(parsed);
+  return result.success ? result.data : undefined;
+}
+
+/**
+ * recommend_tracks as the offline model calls it: the same name and result, with the arguments read
+ * from the listener's words by the given intent reader (the recommendation engine's).
+ */
+export function offlineRecommendTool(argumentsFor: (text: string) => Record<string, unknown>): OfflineTool {
+  return { name: RECOMMEND_TRACKS, argumentsFor, readResult: readToolResultContent };
 }

@@ -8,11 +8,6 @@ const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === '' ? undefined : value));
-const optionalUrl = z
-  .string()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value))
-  .pipe(z.url().optional());
 
 /** Every setting is an environment variable with a default that works on a fresh machine. */
 export const configSchema = z.object({
@@ -40,15 +35,7 @@ export const configSchema = z.object({
   PROVIDERS_FILE: optionalString,
   ROUTER_POLICY: z.string().min(1).default('balanced'),
   BUDGET_USD_PER_DAY: z.coerce.number().min(0).optional(),
-  OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalUrl,
-  OPENAI_MODEL: optionalString,
-  ANTHROPIC_API_KEY: optionalString,
-  ANTHROPIC_BASE_URL: optionalUrl,
-  ANTHROPIC_MODEL: optionalString,
-  GEMINI_API_KEY: optionalString,
-  GEMINI_BASE_URL: optionalUrl,
-  GEMINI_MODEL: optionalString,
+  // Each provider's own variables (OPENAI_API_KEY, …) are read by its definition: src/providers/.
 
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),

@@ -2,18 +2,18 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { createAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { ChatService } from '../chat/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ModelRouter } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
+import type { SharedState } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
 import { requireBearerToken } from './authenticate.js';
 import { registerErrorHandling } from './http-errors.js';
+import { rateLimitStoreOver } from './http-rate-limit-store.js';
 import { SocketRateLimits } from './rate-limits.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerHealthRoute } from './routes/health-route.js';
@@ -30,8 +30,8 @@ export interface GatewayOptions {
   chat: ChatService;
   recommender: Recommender;
   router: ModelRouter;
-  /** When set, rooms and rate limits span every instance connected to this Redis. */
-  redis?: Redis;
+  /** Rooms and rate limits: per process, or spanning every instance (Redis). */
+  shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter'>;
 }
 
 export interface Gateway {
@@ -55,10 +55,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     trustProxy: config.TRUST_PROXY,
   });
   registerErrorHandling(app);
+  const { shared } = options;
+  const requestsPerMinute = config.RATE_LIMIT_REQUESTS_PER_MINUTE;
   await app.register(fastifyRateLimit, {
-    max: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+    max: requestsPerMinute,
     timeWindow: 60_000,
-    ...(options.redis ? { redis: options.redis, nameSpace: 'echotune:http-rl:' } : {}),
+    store: rateLimitStoreOver(
+      shared.rateLimiter({ keyPrefix: 'http', points: requestsPerMinute, durationSeconds: 60 }),
+    ),
   });
 
   registerHealthRoute(app, { store, startedAt: Date.now() });
@@ -78,8 +82,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxHttpBufferSize: BODY_LIMIT_BYTES,
     serveClient: false,
   });
-  const adapterClients = options.redis ? [options.redis.duplicate(), options.redis.duplicate()] : [];
-  if (options.redis) io.adapter(createAdapter(adapterClients[0], adapterClients[1]));
+  if (shared.socketAdapter) io.adapter(shared.socketAdapter);
   registerChatNamespace(io, {
     chat: options.chat,
     tokens,
@@ -88,11 +91,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
         eventsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
       },
-      options.redis,
+      shared,
     ),
     logger,
     disconnectGraceMs: config.DISCONNECT_GRACE_MS,
-    crossInstance: options.redis !== undefined,
+    crossInstance: shared.kind !== 'local',
   });
 
   return {
@@ -101,7 +104,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       await io.close();
       await app.close().catch(() => undefined);
-      for (const client of adapterClients) client.disconnect();
     },
   };
 }

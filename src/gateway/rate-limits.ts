@@ -1,32 +1,25 @@
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { EchoError } from '../errors.js';
+import type { SharedState } from '../shared-state/index.js';
 
 export interface RateLimitSettings {
   messagesPerMinute: number;
   eventsPerMinute: number;
 }
 
-type Limiter = RateLimiterMemory | RateLimiterRedis;
+type Limiter = RateLimiterAbstract;
 
 /**
- * Per-listener limits on socket events. With Redis every instance counts against the same budget, so a
- * listener cannot multiply their allowance by reconnecting to another node.
+ * Per-listener limits on socket events. With shared state every instance counts against the same
+ * budget, so a listener cannot multiply their allowance by reconnecting to another node.
  */
 export class SocketRateLimits {
   private readonly messages: Limiter;
   private readonly events: Limiter;
 
-  constructor(settings: RateLimitSettings, redis?: Redis) {
+  constructor(settings: RateLimitSettings, shared: Pick<SharedState, 'rateLimiter'>) {
     const make = (points: number, keyPrefix: string): Limiter =>
-      redis
-        ? new RateLimiterRedis({
-            storeClient: redis,
-            points,
-            duration: 60,
-            keyPrefix: `echotune:rl:${keyPrefix}`,
-          })
-        : new RateLimiterMemory({ points, duration: 60, keyPrefix });
+      shared.rateLimiter({ keyPrefix, points, durationSeconds: 60 });
     this.messages = make(settings.messagesPerMinute, 'messages');
     this.events = make(settings.eventsPerMinute, 'events');
   }

@@ -1,25 +1,28 @@
-import { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ModelRouter } from './contract.js';
 import type { Deployment, DeploymentSettings } from './deployments/deployment.js';
-import { loadDeploymentsConfig, offlineSettings } from './deployments/deployments-config.js';
+import { lastResortSettings, loadDeploymentsConfig } from './deployments/deployments-config.js';
 import { lookupKnownModel } from './deployments/pricing.js';
-import { OfflineModel } from './offline/index.js';
-import { providerRegistry } from './registry.js';
-import { type HealthStore, MemoryHealthStore, RedisHealthStore } from './router/health/index.js';
+import type { OfflineTool } from './offline/index.js';
+import { offlineProvider } from './offline/index.js';
+import type { ProviderDefinition } from './provider-definition.js';
+import { builtInProviders, createProviderRegistry, type ProviderRegistry } from './registry.js';
+import { type HealthStore, MemoryHealthStore } from './router/health/index.js';
 import { Router, type RouterSettings } from './router/router.js';
 import { parseRoutingPolicy, RoutingPolicyError } from './router/routing-policy.js';
 
 export interface CreateProvidersOptions {
-  config: Config;
+  config: Pick<Config, 'PROVIDERS_FILE' | 'ROUTER_POLICY'>;
   logger: Logger;
-  /** The recommendation engine's intent reader, used by the offline model. */
-  extractIntent: (text: string) => Record<string, unknown>;
-  /** Where apiKeyEnv names are looked up (defaults to process.env). */
+  /** The recommendation tool as the offline model calls it (chat defines it). */
+  offlineTool: OfflineTool;
+  /** Where quick-setup variables and apiKeyEnv names are read (defaults to process.env). */
   env?: Record<string, string | undefined>;
-  /** Overrides the health store (default: Redis when REDIS_URL is set, else in memory). */
+  /** The providers to route over (default: the built-in ones). */
+  providers?: readonly ProviderDefinition[];
+  /** Where deployment health lives (default: in this process; shared state passes Redis's). */
   health?: HealthStore;
   /** Overrides router tuning (on top of the providers file's `router` section). */
   routerSettings?: Partial<RouterSettings>;
@@ -28,56 +31,62 @@ export interface CreateProvidersOptions {
 export interface Providers {
   router: ModelRouter;
   deployments: Deployment[];
-  /** Closes what the providers opened (the Redis connection of shared health). */
+  /** Stops the router's background work. */
   close(): Promise<void>;
 }
 
-export function offlineDeployment(extractIntent: (text: string) => Record<string, unknown>): Deployment {
-  return { ...offlineSettings(), languageModel: new OfflineModel({ extractIntent }) };
+/** The offline deployment on its own (tests, benchmarks). */
+export function offlineDeployment(tool: OfflineTool): Deployment {
+  const definition = offlineProvider(tool);
+  const settings = lastResortSettings(definition);
+  return { ...settings, languageModel: definition.create(settings, { apiKey: undefined }) };
 }
 
-function keyFor(settings: DeploymentSettings, config: Config, env: Record<string, string | undefined>) {
-  if (!settings.apiKeyEnv) return undefined;
-  const fromConfig = (config as Record<string, unknown>)[settings.apiKeyEnv];
-  return typeof fromConfig === 'string' && fromConfig ? fromConfig : env[settings.apiKeyEnv] || undefined;
-}
-
-function buildDeployment(settings: DeploymentSettings, options: CreateProvidersOptions): Deployment {
-  const provider = providerRegistry.get(settings.provider);
+function buildDeployment(
+  settings: DeploymentSettings,
+  registry: ProviderRegistry,
+  env: Record<string, string | undefined>,
+): Deployment {
+  const provider = registry.get(settings.provider);
   if (!provider) throw new ConfigError(`deployment ${settings.id}: unknown provider ${settings.provider}`);
-  const apiKey = keyFor(settings, options.config, options.env ?? process.env);
-  if (settings.apiKeyEnv && !apiKey && provider.defaultApiKeyEnv) {
+  const apiKey = settings.apiKeyEnv ? env[settings.apiKeyEnv] || undefined : undefined;
+  if (settings.apiKeyEnv && !apiKey && provider.capabilities.apiKey) {
     throw new ConfigError(`deployment ${settings.id}: apiKeyEnv ${settings.apiKeyEnv} is not set`);
   }
-  return {
-    ...settings,
-    languageModel: provider.create(settings, { apiKey, extractIntent: options.extractIntent }),
-  };
+  return { ...settings, languageModel: provider.create(settings, { apiKey }) };
 }
 
-function redisHealth(url: string, logger: Logger): RedisHealthStore {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
-  // ioredis reconnects by itself; without a listener its errors would be printed unformatted.
-  redis.on('error', (error: Error) =>
-    logger.warn({ error: error.message }, 'provider health store: redis error'),
-  );
-  return new RedisHealthStore({ redis });
-}
-
-/** Builds the configured deployments (offline when none), the health store and the router over them. */
-export function createProviders(options: CreateProvidersOptions): Providers {
-  const { config, logger } = options;
-  const loaded = loadDeploymentsConfig(config);
-  let policy: ReturnType<typeof parseRoutingPolicy>;
+function policyFrom(text: string): ReturnType<typeof parseRoutingPolicy> {
   try {
-    policy = parseRoutingPolicy(config.ROUTER_POLICY);
+    return parseRoutingPolicy(text);
   } catch (error) {
     if (error instanceof RoutingPolicyError) throw new ConfigError(error.message);
     throw error;
   }
-  const deployments = loaded.deployments.map((settings) => buildDeployment(settings, options));
-  const health =
-    options.health ?? (config.REDIS_URL ? redisHealth(config.REDIS_URL, logger) : new MemoryHealthStore());
+}
+
+function warnAboutUnpricedModels(deployments: Deployment[], registry: ProviderRegistry, logger: Logger) {
+  for (const deployment of deployments) {
+    const free = deployment.inputPricePerMillion === 0 && deployment.outputPricePerMillion === 0;
+    const metered = registry.get(deployment.provider)?.capabilities.metered ?? true;
+    if (free && metered && !lookupKnownModel(registry, deployment.model)) {
+      logger.warn(
+        { deploymentId: deployment.id, model: deployment.model },
+        'no known price for this model: cost-based routing treats it as free (set prices in PROVIDERS_FILE)',
+      );
+    }
+  }
+}
+
+/** Builds the configured deployments (offline when none) and the router over them. */
+export function createProviders(options: CreateProvidersOptions): Providers {
+  const { config, logger } = options;
+  const env = options.env ?? process.env;
+  const registry = createProviderRegistry(options.providers ?? builtInProviders(options.offlineTool));
+  const loaded = loadDeploymentsConfig(config, registry, env);
+  const policy = policyFrom(config.ROUTER_POLICY);
+  const deployments = loaded.deployments.map((settings) => buildDeployment(settings, registry, env));
+  const health = options.health ?? new MemoryHealthStore();
   const router = new Router({
     deployments,
     logger,
@@ -85,21 +94,13 @@ export function createProviders(options: CreateProvidersOptions): Providers {
     health,
     settings: { ...loaded.router, ...options.routerSettings },
   });
-  for (const deployment of deployments) {
-    const free = deployment.inputPricePerMillion === 0 && deployment.outputPricePerMillion === 0;
-    if (free && deployment.provider !== 'offline' && !lookupKnownModel(deployment.model)) {
-      logger.warn(
-        { deploymentId: deployment.id, model: deployment.model },
-        'no known price for this model: cost-based routing treats it as free (set prices in PROVIDERS_FILE)',
-      );
-    }
-  }
+  warnAboutUnpricedModels(deployments, registry, logger);
   // Settings only: keys are never logged.
   logger.info(
     {
       source: loaded.source,
       policy: policy.name,
-      sharedHealth: health instanceof RedisHealthStore,
+      sharedHealth: health.shared,
       deployments: deployments.map(
         ({ id, provider, model, inputPricePerMillion, outputPricePerMillion }) => ({
           id,

@@ -1,19 +1,49 @@
 import type { LanguageModel } from './contract.js';
 import type { DeploymentSettings } from './deployments/deployment.js';
 
+/** A model's list prices (US dollars per million tokens) and context window. */
+export interface KnownModel {
+  inputPricePerMillion: number;
+  outputPricePerMillion: number;
+  contextWindow: number;
+}
+
 export interface ModelContext {
   /** The key read from the deployment's apiKeyEnv; undefined when none is configured. */
   apiKey: string | undefined;
-  /** The recommendation engine's intent reader (used by the offline model). */
-  extractIntent: (text: string) => Record<string, unknown>;
 }
 
-/** What the registry knows about one provider; each provider folder exports one. */
+/**
+ * Everything EchoTune knows about one provider; each provider folder exports one, and the registry
+ * lists them. Quick setup, prices, validation of PROVIDERS_FILE and model building all read from here.
+ */
 export interface ProviderDefinition {
+  /** Registry name, as written in a PROVIDERS_FILE entry's `provider`. */
   name: string;
-  /** Environment variable a quick setup reads the key from, when the provider needs one. */
-  defaultApiKeyEnv?: string;
-  requiresBaseURL?: boolean;
+  /** The model a deployment gets when none is named. */
+  defaultModel: string;
+  /**
+   * List prices and context windows of the models it serves, so a quick env setup (just a key) still
+   * routes by cost; a PROVIDERS_FILE entry overrides them. Dated snapshots match by prefix.
+   */
+  models: Readonly<Record<string, KnownModel>>;
+  capabilities: {
+    /** A deployment needs an API key (start-up fails without it). */
+    apiKey: boolean;
+    /** A deployment needs a base URL (self-hosted and compatible servers). */
+    baseURL: boolean;
+    /** Charges per token: a model without a known price must be given one in PROVIDERS_FILE. */
+    metered: boolean;
+    /** Always present as the last resort (tagged `fallback`), when not configured otherwise. */
+    lastResort: boolean;
+  };
+  /**
+   * Quick setup from the environment: `<prefix>_API_KEY`, `<prefix>_BASE_URL` and `<prefix>_MODEL`; the
+   * variable named by `enabledBy` being set adds the deployment. Of the providers sharing a prefix, the
+   * first registered whose variable is set wins (OPENAI_API_KEY → openai, else OPENAI_BASE_URL alone →
+   * openai-compatible).
+   */
+  environment?: { prefix: string; enabledBy: 'API_KEY' | 'BASE_URL' };
   create(settings: DeploymentSettings, context: ModelContext): LanguageModel;
 }
 

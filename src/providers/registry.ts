@@ -1,15 +1,34 @@
+import { ConfigError } from '../config/index.js';
 import { anthropicProvider } from './anthropic/index.js';
 import { geminiProvider } from './gemini/index.js';
-import { offlineProvider } from './offline/index.js';
+import { type OfflineTool, offlineProvider } from './offline/index.js';
 import { openAIProvider } from './openai/index.js';
 import { openAICompatibleProvider } from './openai-compatible/index.js';
 import type { ProviderDefinition } from './provider-definition.js';
 
-/** Every provider the router can use. Adding one: a folder beside this file and one line here. */
-export const providerRegistry: ReadonlyMap<string, ProviderDefinition> = new Map(
-  [offlineProvider, openAIProvider, openAICompatibleProvider, anthropicProvider, geminiProvider].map(
-    (provider) => [provider.name, provider],
-  ),
-);
+/** The providers one instance can route to, by name, in registration order. */
+export type ProviderRegistry = ReadonlyMap<string, ProviderDefinition>;
 
-export const providerNames = [...providerRegistry.keys()];
+/**
+ * Every provider that ships with EchoTune. Adding one: a folder beside this file and one line here.
+ * The offline model is given the tool it calls, which chat defines.
+ */
+export function builtInProviders(offlineTool: OfflineTool): ProviderDefinition[] {
+  return [
+    offlineProvider(offlineTool),
+    openAIProvider,
+    openAICompatibleProvider,
+    anthropicProvider,
+    geminiProvider,
+  ];
+}
+
+export function createProviderRegistry(definitions: readonly ProviderDefinition[]): ProviderRegistry {
+  const registry = new Map<string, ProviderDefinition>();
+  for (const definition of definitions) {
+    if (registry.has(definition.name))
+      throw new ConfigError(`provider ${definition.name} is registered twice`);
+    registry.set(definition.name, definition);
+  }
+  return registry;
+}

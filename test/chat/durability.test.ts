@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatService, type TurnSink } from '../../src/chat/index.js';
+import { ChatService, offlineRecommendTool, type TurnSink } from '../../src/chat/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { EchoError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
@@ -35,7 +35,7 @@ describe('durability of user messages', () => {
     const { router } = createProviders({
       config: loadConfig({}),
       logger,
-      extractIntent: (text) => recommender.extractIntent(text),
+      offlineTool: offlineRecommendTool((text) => recommender.extractIntent(text)),
     });
     const chat = new ChatService({
       store,

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import {
+  builtInProviders,
+  createProviderRegistry,
   createProviders,
   loadDeploymentsConfig,
   parseProvidersFile,
@@ -14,7 +16,7 @@ import {
 import { startFakeProvider } from './fake-servers/index.js';
 import { collect, textOf } from './support/collect.js';
 import { silentLogger } from './support/silent-logger.js';
-import { extractIntent } from './support/tools.js';
+import { offlineTool } from './support/tools.js';
 
 function writeTemporary(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'echotune-providers-')), name);
@@ -22,15 +24,20 @@ function writeTemporary(name: string, text: string): string {
   return path;
 }
 
+const registry = createProviderRegistry(builtInProviders(offlineTool));
+
+/** The deployments a quick setup in `env` gives (no PROVIDERS_FILE). */
+function fromEnvironment(env: Record<string, string>) {
+  return loadDeploymentsConfig(loadConfig(env), registry, env);
+}
+
 describe('quick environment setup', () => {
   it('adds one deployment per key, priced from the known models, with offline as the last resort', () => {
-    const loaded = loadDeploymentsConfig(
-      loadConfig({
-        OPENAI_API_KEY: 'sk-test',
-        ANTHROPIC_API_KEY: 'ak-test',
-        ANTHROPIC_MODEL: 'claude-sonnet-4-5',
-      }),
-    );
+    const loaded = fromEnvironment({
+      OPENAI_API_KEY: 'sk-test',
+      ANTHROPIC_API_KEY: 'ak-test',
+      ANTHROPIC_MODEL: 'claude-sonnet-4-5',
+    });
     expect(
       loaded.deployments.map(
         ({ id, provider, model, inputPricePerMillion, outputPricePerMillion, tags }) => ({
@@ -71,14 +78,23 @@ describe('quick environment setup', () => {
   });
 
   it('treats an OpenAI base URL without a key as an OpenAI-compatible local server', () => {
-    const loaded = loadDeploymentsConfig(
-      loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_MODEL: 'llama3.2' }),
-    );
+    const loaded = fromEnvironment({
+      OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+      OPENAI_MODEL: 'llama3.2',
+    });
     expect(loaded.deployments[0]).toMatchObject({
       id: 'openai-compatible',
       provider: 'openai-compatible',
       model: 'llama3.2',
     });
+  });
+
+  it('names the variable and the problem when a value is bad, and treats empty strings as unset', () => {
+    expect(() => fromEnvironment({ OPENAI_BASE_URL: 'not a url' })).toThrow(ConfigError);
+    expect(() => fromEnvironment({ OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
+    expect(
+      fromEnvironment({ OPENAI_API_KEY: '', GEMINI_API_KEY: '' }).deployments.map(({ id }) => id),
+    ).toEqual(['offline']);
   });
 });
 
@@ -103,6 +119,7 @@ describe('PROVIDERS_FILE', () => {
         '  firstTokenTimeoutMs: 5000',
       ].join('\n'),
       'providers.yaml',
+      registry,
     );
     expect(parsed.deployments[0]).toMatchObject({
       id: 'mini',
@@ -125,6 +142,7 @@ describe('PROVIDERS_FILE', () => {
         { id: 'g', provider: 'gemini', model: 'gemini-2.5-flash', apiKeyEnv: 'MY_GEMINI_KEY' },
       ]),
       'providers.json',
+      registry,
     );
     expect(parsed.deployments[0]).toMatchObject({
       id: 'g',
@@ -161,11 +179,11 @@ describe('PROVIDERS_FILE', () => {
     ],
     [{ deployments: [{ id: 'x', provider: 'openai', model: 'gpt-4o', colour: 'red' }] }, /deployments\.0/],
   ])('names the field in error %#', (document, message) => {
-    expect(() => parseProvidersFile(JSON.stringify(document), 'providers.json')).toThrow(message);
+    expect(() => parseProvidersFile(JSON.stringify(document), 'providers.json', registry)).toThrow(message);
   });
 
   it('reports a file that is not YAML', () => {
-    expect(() => parseProvidersFile('deployments: [', 'providers.yaml')).toThrow(ConfigError);
+    expect(() => parseProvidersFile('deployments: [', 'providers.yaml', registry)).toThrow(ConfigError);
   });
 
   it('fails start-up when a deployment names a key variable that is not set', () => {
@@ -177,7 +195,7 @@ describe('PROVIDERS_FILE', () => {
       createProviders({
         config: loadConfig({ PROVIDERS_FILE: file }),
         logger: silentLogger(),
-        extractIntent,
+        offlineTool,
         env: {},
       }),
     ).toThrow(/apiKeyEnv UNSET_KEY_FOR_TEST is not set/);
@@ -202,7 +220,7 @@ describe('ROUTER_POLICY', () => {
       createProviders({
         config: loadConfig({ ROUTER_POLICY: 'random' }),
         logger: silentLogger(),
-        extractIntent,
+        offlineTool,
       }),
     ).toThrow(ConfigError);
   });
@@ -228,7 +246,7 @@ describe('createProviders', () => {
     const providers = createProviders({
       config: loadConfig({ PROVIDERS_FILE: file }),
       logger,
-      extractIntent,
+      offlineTool,
       env: { TEST_ANTHROPIC_SECRET: 'sk-ant-very-secret-value' },
     });
     try {
@@ -260,18 +278,20 @@ describe('quick environment setup, end to end', () => {
     const openai = await startFakeProvider('openai', { fault: 'server-error' });
     const anthropic = await startFakeProvider('anthropic', { reply: { text: 'from claude' } });
     const gemini = await startFakeProvider('gemini', { reply: { text: 'from gemini' } });
+    const env = {
+      ROUTER_POLICY: 'cheapest',
+      OPENAI_API_KEY: 'sk-test-openai',
+      OPENAI_BASE_URL: openai.baseURL,
+      ANTHROPIC_API_KEY: 'sk-test-anthropic',
+      ANTHROPIC_BASE_URL: anthropic.baseURL,
+      GEMINI_API_KEY: 'test-gemini',
+      GEMINI_BASE_URL: gemini.baseURL,
+    };
     const providers = createProviders({
-      config: loadConfig({
-        ROUTER_POLICY: 'cheapest',
-        OPENAI_API_KEY: 'sk-test-openai',
-        OPENAI_BASE_URL: openai.baseURL,
-        ANTHROPIC_API_KEY: 'sk-test-anthropic',
-        ANTHROPIC_BASE_URL: anthropic.baseURL,
-        GEMINI_API_KEY: 'test-gemini',
-        GEMINI_BASE_URL: gemini.baseURL,
-      }),
+      config: loadConfig(env),
+      env,
       logger: silentLogger(),
-      extractIntent,
+      offlineTool,
       routerSettings: { explorationShare: 0, attemptsPerDeployment: 1 },
     });
     try {

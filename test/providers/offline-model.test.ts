@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { offlineRecommendTool } from '../../src/chat/index.js';
 import type { ChatMessage, StreamPart } from '../../src/providers/index.js';
 import { OfflineModel } from '../../src/providers/index.js';
 import { splitIntoPieces } from '../../src/providers/offline/index.js';
 import { collect, textOf } from './support/collect.js';
-import { extractIntent, recommendTool } from './support/tools.js';
+import { offlineTool, recommendTool } from './support/tools.js';
 
 const tracks = [
   { id: 't1', name: 'Weightless', artists: ['Marconi Union'], reasons: ['low energy'] },
@@ -28,7 +29,7 @@ function conversationWithResult(content: string, isError = false): ChatMessage[]
 }
 
 describe('OfflineModel', () => {
-  const model = new OfflineModel({ extractIntent, chunkDelayMs: 1 });
+  const model = new OfflineModel({ tool: offlineTool, chunkDelayMs: 1 });
 
   it('calls recommend_tracks with the intent read from the last user message, adding limit 8', async () => {
     const parts = await collect(
@@ -51,7 +52,7 @@ describe('OfflineModel', () => {
   });
 
   it('keeps a limit the intent already has', async () => {
-    const withLimit = new OfflineModel({ extractIntent: () => ({ limit: 3 }) });
+    const withLimit = new OfflineModel({ tool: offlineRecommendTool(() => ({ limit: 3 })) });
     const parts = await collect(
       withLimit.stream({
         messages: [{ role: 'user', content: 'three songs' }],
@@ -109,7 +110,7 @@ describe('OfflineModel', () => {
   });
 
   it('stops promptly and emits nothing more once the signal aborts', async () => {
-    const slow = new OfflineModel({ extractIntent, chunkDelayMs: 2_000 });
+    const slow = new OfflineModel({ tool: offlineTool, chunkDelayMs: 2_000 });
     const controller = new AbortController();
     const parts: StreamPart[] = [];
     const started = performance.now();

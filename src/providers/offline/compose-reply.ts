@@ -1,4 +1,5 @@
-import type { IntentSummary, RecommendedTrackSummary } from './offline-api.js';
+import type { IntentSummary } from './offline-api.js';
+import type { RecommendedTrackSummary } from './offline-tool.js';
 
 /**
  * Writes the offline model's answer in plain words. Deterministic (the first tracks, fixed phrasing)

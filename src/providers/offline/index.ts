@@ -1,14 +1,19 @@
 import type { ProviderDefinition } from '../provider-definition.js';
-import { OfflineModel } from './offline-model.js';
+import { OfflineModel, offlineModelName } from './offline-model.js';
+import type { OfflineTool } from './offline-tool.js';
 
-export {
-  OfflineModel,
-  type OfflineModelOptions,
-  recommendToolName,
-  splitIntoPieces,
-} from './offline-model.js';
+export { OfflineModel, type OfflineModelOptions, splitIntoPieces } from './offline-model.js';
+export type { OfflineTool, RecommendedTrackSummary } from './offline-tool.js';
 
-export const offlineProvider: ProviderDefinition = {
-  name: 'offline',
-  create: (_settings, context) => new OfflineModel({ extractIntent: context.extractIntent }),
-};
+/** Needs no key and no network: the default on a fresh install, and the last resort behind real models. */
+export function offlineProvider(tool: OfflineTool): ProviderDefinition {
+  return {
+    name: 'offline',
+    defaultModel: offlineModelName,
+    models: {
+      [offlineModelName]: { inputPricePerMillion: 0, outputPricePerMillion: 0, contextWindow: 1_000_000 },
+    },
+    capabilities: { apiKey: false, baseURL: false, metered: false, lastResort: true },
+    create: () => new OfflineModel({ tool }),
+  };
+}

@@ -3,15 +3,15 @@ import type { ChatMessage, LanguageModel, ModelRequest, StreamPart, ToolCall } f
 import { abortableDelay } from '../stream-helpers/abortable-delay.js';
 import { estimatePromptTokens, estimateTokens } from '../stream-helpers/token-estimate.js';
 import { composeApology, composeGreeting, composeRecommendationReply } from './compose-reply.js';
-import { type IntentSummary, intentSummarySchema, recommendResultSchema } from './offline-api.js';
+import { type IntentSummary, intentSummarySchema } from './offline-api.js';
+import type { OfflineTool } from './offline-tool.js';
 
-export const recommendToolName = 'recommend_tracks';
 const defaultLimit = 8;
 const wordsPerPiece = 3;
 
 export interface OfflineModelOptions {
-  /** Reads mood, activity, genres, tempo and named artists from free text (the recommendation engine's). */
-  extractIntent: (text: string) => Record<string, unknown>;
+  /** The recommendation tool it calls, as the caller (chat) defines it. */
+  tool: OfflineTool;
   /** Pause between streamed pieces, so the reply arrives like a real model's. */
   chunkDelayMs?: number;
 }
@@ -27,17 +27,19 @@ export function splitIntoPieces(text: string, size = wordsPerPiece): string[] {
 
 /**
  * A model that needs no key and no network: it reads intent from the listener's words, calls the
- * same `recommend_tracks` tool a real model would, and describes the result in plain words. It is
+ * same recommendation tool a real model would, and describes the result in plain words. It is
  * the default deployment, so a fresh install answers, and the last resort when every provider fails.
  */
+export const offlineModelName = 'offline-intent-v1';
+
 export class OfflineModel implements LanguageModel {
   readonly provider = 'offline';
-  readonly model = 'offline-intent-v1';
-  private readonly extractIntent: (text: string) => Record<string, unknown>;
+  readonly model = offlineModelName;
+  private readonly tool: OfflineTool;
   private readonly chunkDelayMs: number;
 
   constructor(options: OfflineModelOptions) {
-    this.extractIntent = options.extractIntent;
+    this.tool = options.tool;
     this.chunkDelayMs = options.chunkDelayMs ?? 8;
   }
 
@@ -45,7 +47,7 @@ export class OfflineModel implements LanguageModel {
     if (request.signal.aborted) return;
     const inputTokens = estimatePromptTokens(request.messages, request.tools);
     const last = request.messages.at(-1);
-    const offersTool = request.tools.some((tool) => tool.name === recommendToolName);
+    const offersTool = request.tools.some((tool) => tool.name === this.tool.name);
 
     if (last?.role === 'user' && offersTool) {
       const call = this.intentCall(last.content);
@@ -67,9 +69,9 @@ export class OfflineModel implements LanguageModel {
   }
 
   private intentCall(text: string): ToolCall {
-    const intent = this.extractIntent(text);
+    const intent = this.tool.argumentsFor(text);
     const args = 'limit' in intent ? intent : { ...intent, limit: defaultLimit };
-    return { id: `call_${randomUUID()}`, name: recommendToolName, args };
+    return { id: `call_${randomUUID()}`, name: this.tool.name, args };
   }
 
   private replyToToolResult(
@@ -77,9 +79,9 @@ export class OfflineModel implements LanguageModel {
     result: Extract<ChatMessage, { role: 'tool' }>,
   ): string {
     if (result.isError) return composeApology();
-    const parsed = recommendResultSchema.safeParse(parseJson(result.content));
-    if (!parsed.success) return composeApology();
-    return composeRecommendationReply(parsed.data.tracks, findIntent(messages, result.toolCallId));
+    const read = this.tool.readResult(result.content);
+    if (read === undefined) return composeApology();
+    return composeRecommendationReply(read.tracks, findIntent(messages, result.toolCallId));
   }
 }
 
@@ -90,14 +92,6 @@ export class OfflineModel implements LanguageModel {
 function continueAfter(reply: string, continueFrom: string | undefined): string {
   if (!continueFrom || reply.startsWith(continueFrom)) return reply;
   return `${continueFrom.endsWith('\n') ? '' : '\n\n'}${reply}`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The arguments of the tool call that produced this result: they say which mood and activity to explain. */

@@ -1,5 +1,6 @@
 import { type ProviderDefinition, requireKey } from '../provider-definition.js';
 import { OpenAIModel } from './openai-model.js';
+import { openAIModels } from './openai-models.js';
 
 export { convertToOpenAIMessages, convertToOpenAITools } from './convert-to-openai-messages.js';
 export { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
@@ -7,7 +8,10 @@ export { OpenAIModel, type OpenAIModelSettings } from './openai-model.js';
 
 export const openAIProvider: ProviderDefinition = {
   name: 'openai',
-  defaultApiKeyEnv: 'OPENAI_API_KEY',
+  defaultModel: 'gpt-4o-mini',
+  models: openAIModels,
+  capabilities: { apiKey: true, baseURL: false, metered: true, lastResort: false },
+  environment: { prefix: 'OPENAI', enabledBy: 'API_KEY' },
   create: (settings, context) =>
     new OpenAIModel({
       model: settings.model,

@@ -326,7 +326,7 @@ export class Router implements ModelRouter {
     });
   }
 
-  /** Stops using shared resources (the Redis connection of a shared health store). */
+  /** Stops using the health store (its connection, if any, belongs to whoever made it). */
   async close(): Promise<void> {
     await this.health.close();
   }

@@ -4,13 +4,13 @@ import { isEchoError } from '../../../src/errors.js';
 import { createProviders } from '../../../src/providers/index.js';
 import { collect, collectUntilError, textOf } from '../support/collect.js';
 import { silentLogger } from '../support/silent-logger.js';
-import { extractIntent, recommendTool } from '../support/tools.js';
+import { offlineTool, recommendTool } from '../support/tools.js';
 
 describe('createProviders without keys', () => {
   const { router, deployments } = createProviders({
     config: loadConfig({}),
     logger: silentLogger(),
-    extractIntent,
+    offlineTool,
   });
 
   it('offers only the offline deployment', () => {

@@ -5,7 +5,7 @@ import { offlineDeployment } from '../../../src/providers/index.js';
 import { type FakeProvider, type ScriptSource, startFakeProvider } from '../fake-servers/index.js';
 import { collect, collectUntilError, textOf } from '../support/collect.js';
 import { fakeDeployment, testClock, testRouter, userRequest } from '../support/deployments.js';
-import { extractIntent } from '../support/tools.js';
+import { offlineTool } from '../support/tools.js';
 
 const replyText =
   'Here are three calm jazz tracks for studying, each slow and warm so they stay out of your way.';
@@ -140,7 +140,7 @@ describe('failover after the first token', () => {
       chunksBeforeFault: 3,
     });
     const { router } = testRouter(
-      [fakeDeployment('only', 'openai', breaking.baseURL), { ...offlineDeployment(extractIntent) }],
+      [fakeDeployment('only', 'openai', breaking.baseURL), { ...offlineDeployment(offlineTool) }],
       { settings: { attemptsPerDeployment: 1 } },
     );
     const events = await collect(

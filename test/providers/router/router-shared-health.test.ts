@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRoutingPolicy, Router } from '../../../src/providers/index.js';
-import { RedisHealthStore } from '../../../src/providers/router/health/index.js';
+import { createSharedState, type SharedState } from '../../../src/shared-state/index.js';
 import { missing } from '../../support/environment.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../../support/redis-server.js';
 import { type FakeProvider, startFakeProvider } from '../fake-servers/index.js';
@@ -22,10 +22,20 @@ describe.skipIf(skipped)('two instances sharing health through Redis', () => {
   afterAll(async () => {
     await limited.close();
     await healthy.close();
+    await Promise.all(sharedStates.map((state) => state.close()));
     redis.stop();
   });
 
+  const sharedStates: SharedState[] = [];
+
+  /** One instance: its own shared state (as server.ts builds it) and a router on its health. */
   function instance(prefix: string): Router {
+    const shared = createSharedState({
+      redisUrl: `redis://127.0.0.1:${redis.port}`,
+      logger: silentLogger(),
+      keyPrefix: prefix,
+    });
+    sharedStates.push(shared);
     return new Router({
       deployments: [
         fakeDeployment('limited', 'openai', limited.baseURL, { inputPricePerMillion: 0.1 }),
@@ -33,7 +43,7 @@ describe.skipIf(skipped)('two instances sharing health through Redis', () => {
       ],
       logger: silentLogger(),
       policy: parseRoutingPolicy('cheapest'),
-      health: new RedisHealthStore({ redis: redis.connect(), prefix }),
+      health: shared.providerHealth,
       settings: { explorationShare: 0 },
     });
   }

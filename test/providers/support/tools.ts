@@ -1,3 +1,4 @@
+import { offlineRecommendTool } from '../../../src/chat/index.js';
 import type { ToolDefinition } from '../../../src/providers/index.js';
 
 /** A stand-in for chat's recommend_tracks definition (the real schema comes from zod). */
@@ -24,3 +25,6 @@ export function extractIntent(text: string): Record<string, unknown> {
   if (/jazz/i.test(text)) intent.seed_genres = ['jazz'];
   return intent;
 }
+
+/** chat's recommend_tracks as the offline model calls it, reading intent with the reader above. */
+export const offlineTool = offlineRecommendTool(extractIntent);

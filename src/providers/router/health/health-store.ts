@@ -5,6 +5,8 @@ import type { HealthRecord } from './health-record.js';
  * the same circuit states and latencies. The router only reads and applies pure updates.
  */
 export interface HealthStore {
+  /** True when every instance reads and writes the same records. */
+  readonly shared: boolean;
   /** Current records (an empty record for an id never seen). */
   read(ids: readonly string[]): Promise<Map<string, HealthRecord>>;
   /**

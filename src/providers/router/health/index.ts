@@ -15,4 +15,3 @@ export {
 } from './health-record.js';
 export type { HealthStore } from './health-store.js';
 export { MemoryHealthStore } from './memory-health-store.js';
-export { RedisHealthStore, type RedisHealthStoreOptions } from './redis-health-store.js';

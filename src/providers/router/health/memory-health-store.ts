@@ -3,6 +3,7 @@ import type { HealthStore } from './health-store.js';
 
 /** Health for a single instance: a map; updates are atomic because they are synchronous. */
 export class MemoryHealthStore implements HealthStore {
+  readonly shared = false;
   private readonly records = new Map<string, HealthRecord>();
 
   async read(ids: readonly string[]): Promise<Map<string, HealthRecord>> {

@@ -3,11 +3,12 @@ import {
   defaultBreakerSettings,
   type HealthStore,
   MemoryHealthStore,
-  RedisHealthStore,
   recordAttempt,
 } from '../../../../src/providers/router/health/index.js';
+import { createSharedState, type SharedState } from '../../../../src/shared-state/index.js';
 import { missing } from '../../../support/environment.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../../../support/redis-server.js';
+import { silentLogger } from '../../support/silent-logger.js';
 
 interface Harness {
   name: string;
@@ -17,6 +18,19 @@ interface Harness {
 }
 
 let redis: RedisServer | undefined;
+/** Each Redis-backed store comes from the shared state of one "instance", as in the service. */
+const sharedStates: SharedState[] = [];
+
+function sharedHealth(prefix: string): HealthStore {
+  if (!redis) throw new Error('redis-server did not start');
+  const state = createSharedState({
+    redisUrl: `redis://127.0.0.1:${redis.port}`,
+    logger: silentLogger(),
+    keyPrefix: prefix,
+  });
+  sharedStates.push(state);
+  return state.providerHealth;
+}
 
 const harnesses: Harness[] = [
   {
@@ -31,11 +45,7 @@ const harnesses: Harness[] = [
     skip: redisBinary ? undefined : 'redis-server is not installed',
     create: async () => {
       const prefix = `test:${Math.random().toString(36).slice(2)}:`;
-      if (!redis) throw new Error('redis-server did not start');
-      return [
-        new RedisHealthStore({ redis: redis.connect(), prefix }),
-        new RedisHealthStore({ redis: redis.connect(), prefix }),
-      ];
+      return [sharedHealth(prefix), sharedHealth(prefix)];
     },
   },
 ];
@@ -43,7 +53,8 @@ const harnesses: Harness[] = [
 beforeAll(async () => {
   if (redisBinary) redis = await startRedisServer();
 });
-afterAll(() => {
+afterAll(async () => {
+  await Promise.all(sharedStates.map((state) => state.close()));
   redis?.stop();
 });
 

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import { emptyHealthRecord, type HealthRecord } from './health-record.js';
-import type { HealthStore } from './health-store.js';
+import { emptyHealthRecord, type HealthRecord, type HealthStore } from '../providers/index.js';
 
 export interface RedisHealthStoreOptions {
   redis: Redis;
@@ -17,6 +16,7 @@ const maximumUpdateTries = 50;
  * transactions (WATCH/MULTI) so two instances recording at once never lose an update.
  */
 export class RedisHealthStore implements HealthStore {
+  readonly shared = true;
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly ttlSeconds: number;
@@ -85,9 +85,8 @@ export class RedisHealthStore implements HealthStore {
     return this.cache.get(id);
   }
 
-  async close(): Promise<void> {
-    await this.redis.quit();
-  }
+  /** The connection belongs to the shared state, which closes it. */
+  async close(): Promise<void> {}
 }
 
 function parseRecord(value: string | null): HealthRecord {

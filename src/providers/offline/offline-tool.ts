@@ -1,0 +1,19 @@
+/** A recommended track as far as the offline reply talks about it. */
+export interface RecommendedTrackSummary {
+  name: string;
+  artists: string[];
+  genres?: string[] | undefined;
+  reasons?: string[] | undefined;
+}
+
+/**
+ * The recommendation tool as the offline model needs it. The tool belongs to whoever offers it (chat):
+ * its name, how a listener's words become its arguments, and how its result reads back.
+ */
+export interface OfflineTool {
+  name: string;
+  /** The tool's arguments for what the listener said (mood, activity, genres, tempo, artists…). */
+  argumentsFor(text: string): Record<string, unknown>;
+  /** The tracks a tool result names, or undefined when the content is not such a result. */
+  readResult(content: string): { tracks: RecommendedTrackSummary[] } | undefined;
+}
