@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EchoError, errorCatalog, errorCodes, toEchoError } from '../src/errors.js';
+import { EchoError, errorCatalog, toEchoError } from '../src/errors.js';
+import { errorCodes } from '../src/protocol/index.js';
 import { repoRoot } from './support/environment.js';
 
 describe('error catalog', () => {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ErrorPayload } from '../errors.js';
 import {
   type AssistantMeta,
   feedbackSignals,
@@ -8,6 +7,7 @@ import {
   type Session,
   type Usage,
 } from './entities.js';
+import type { ErrorCode, ErrorPayload } from './error-codes.js';
 
 export const PROTOCOL_VERSION = 1;
 export const CHAT_NAMESPACE = '/chat';
@@ -71,7 +71,7 @@ export interface ServerPayloads {
     totalMs: number;
     meta: AssistantMeta;
   };
-  'turn:error': { turnId: string; sessionId: string; code: string; message: string; retryable: boolean };
+  'turn:error': { turnId: string; sessionId: string; code: ErrorCode; message: string; retryable: boolean };
   typing: { sessionId: string; userId: string; on: boolean };
 }
 export type ServerEventName = keyof ServerPayloads;
