@@ -17,7 +17,6 @@ export const errorCatalog = {
   provider_error: { status: 502, retryable: true, message: 'The language model failed' },
   tool_error: { status: 502, retryable: false, message: 'The model called a tool with invalid arguments' },
   unavailable: { status: 503, retryable: true, message: 'Service temporarily unavailable' },
-  timeout: { status: 504, retryable: true, message: 'Timed out' },
   internal: { status: 500, retryable: false, message: 'Internal error' },
 } as const satisfies Record<ErrorCode, { status: number; retryable: boolean; message: string }>;
 

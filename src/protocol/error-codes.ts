@@ -16,7 +16,6 @@ export const errorCodes = [
   'provider_error',
   'tool_error',
   'unavailable',
-  'timeout',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
