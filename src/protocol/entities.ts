@@ -16,7 +16,11 @@ export const audioFeatureNames = [
   'mode',
 ] as const;
 export type AudioFeatureName = (typeof audioFeatureNames)[number];
-export type AudioFeatures = Record<AudioFeatureName, number>;
+/** One number per audio feature, built from the list so the list is the only place a name is spelled. */
+const audioFeatureShape = Object.fromEntries(audioFeatureNames.map((name) => [name, z.number()])) as Record<
+  AudioFeatureName,
+  z.ZodNumber
+>;
 
 export const sessionSchema = z.object({
   id: z.string(),
@@ -103,19 +107,7 @@ export const catalogTrackSchema = z.object({
   popularity: z.number().min(0).max(100),
   durationMs: z.number().int().min(0),
   explicit: z.boolean().nullable(),
-  features: z.object({
-    danceability: z.number(),
-    energy: z.number(),
-    valence: z.number(),
-    tempo: z.number(),
-    acousticness: z.number(),
-    instrumentalness: z.number(),
-    speechiness: z.number(),
-    liveness: z.number(),
-    loudness: z.number(),
-    key: z.number(),
-    mode: z.number(),
-  }),
+  features: z.object(audioFeatureShape),
   estimated: z.boolean(),
 });
 export type CatalogTrack = z.infer<typeof catalogTrackSchema>;
