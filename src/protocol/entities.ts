@@ -22,7 +22,7 @@ const audioFeatureShape = Object.fromEntries(audioFeatureNames.map((name) => [na
   z.ZodNumber
 >;
 
-export const sessionSchema = z.object({
+const sessionSchema = z.object({
   id: z.string(),
   userId: z.string(),
   title: z.string(),
@@ -33,7 +33,7 @@ export const sessionSchema = z.object({
 export type Session = z.infer<typeof sessionSchema>;
 
 /** One upstream attempt inside a turn (a turn may fail over between deployments). */
-export const attemptSchema = z.object({
+const attemptSchema = z.object({
   deploymentId: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -47,7 +47,7 @@ export const attemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
-export const assistantMetaSchema = z.object({
+const assistantMetaSchema = z.object({
   turnId: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -62,7 +62,7 @@ export const assistantMetaSchema = z.object({
 });
 export type AssistantMeta = z.infer<typeof assistantMetaSchema>;
 
-export const messageSchema = z.object({
+const messageSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
   seq: z.number().int(),
@@ -74,7 +74,7 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
-export const recommendedTrackSchema = z.object({
+const recommendedTrackSchema = z.object({
   id: z.string(),
   name: z.string(),
   artists: z.array(z.string()),
@@ -90,7 +90,7 @@ export type RecommendedTrack = z.infer<typeof recommendedTrackSchema>;
 export const feedbackSignals = ['like', 'dislike', 'skip', 'play', 'save'] as const;
 export type FeedbackSignal = (typeof feedbackSignals)[number];
 
-export const usageSchema = z.object({
+const usageSchema = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
 });

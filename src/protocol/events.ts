@@ -9,9 +9,8 @@ import {
 } from './entities.js';
 import type { ErrorCode, ErrorPayload } from './error-codes.js';
 
-export const PROTOCOL_VERSION = 1;
 export const CHAT_NAMESPACE = '/chat';
-export const MAX_MESSAGE_CHARS = 4000;
+const MAX_MESSAGE_CHARS = 4000;
 
 const id = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
@@ -46,7 +45,7 @@ export interface ClientAckResults {
 }
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
-export type AckCallback<E extends ClientEventName> = (response: Ack<ClientAckResults[E]>) => void;
+type AckCallback<E extends ClientEventName> = (response: Ack<ClientAckResults[E]>) => void;
 
 /** The track cards of a past turn, so a (re)joining client can show them again. */
 export interface SessionRecommendation {
