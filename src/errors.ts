@@ -1,6 +1,8 @@
+import type { ErrorCode, ErrorPayload } from './protocol/index.js';
+
 /**
- * The one error catalog. Every error that leaves the service (REST body, socket ack, turn:error)
- * carries one of these codes; the README documents each (a test keeps the two in step).
+ * The server's side of the protocol's error codes: each code's HTTP status, whether a retry may
+ * succeed, and its default message. Exactly the protocol's codes, no more and no fewer.
  */
 export const errorCatalog = {
   invalid: { status: 400, retryable: false, message: 'Invalid input' },
@@ -15,18 +17,8 @@ export const errorCatalog = {
   provider_error: { status: 502, retryable: true, message: 'The language model failed' },
   tool_error: { status: 502, retryable: false, message: 'The model called a tool with invalid arguments' },
   unavailable: { status: 503, retryable: true, message: 'Service temporarily unavailable' },
-  timeout: { status: 504, retryable: true, message: 'Timed out' },
   internal: { status: 500, retryable: false, message: 'Internal error' },
-} as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
-
-export type ErrorCode = keyof typeof errorCatalog;
-export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
-
-export interface ErrorPayload {
-  code: ErrorCode;
-  message: string;
-  retryable: boolean;
-}
+} as const satisfies Record<ErrorCode, { status: number; retryable: boolean; message: string }>;
 
 export class EchoError extends Error {
   readonly code: ErrorCode;

@@ -16,9 +16,13 @@ export const audioFeatureNames = [
   'mode',
 ] as const;
 export type AudioFeatureName = (typeof audioFeatureNames)[number];
-export type AudioFeatures = Record<AudioFeatureName, number>;
+/** One number per audio feature, built from the list so the list is the only place a name is spelled. */
+const audioFeatureShape = Object.fromEntries(audioFeatureNames.map((name) => [name, z.number()])) as Record<
+  AudioFeatureName,
+  z.ZodNumber
+>;
 
-export const sessionSchema = z.object({
+const sessionSchema = z.object({
   id: z.string(),
   userId: z.string(),
   title: z.string(),
@@ -29,7 +33,7 @@ export const sessionSchema = z.object({
 export type Session = z.infer<typeof sessionSchema>;
 
 /** One upstream attempt inside a turn (a turn may fail over between deployments). */
-export const attemptSchema = z.object({
+const attemptSchema = z.object({
   deploymentId: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -43,7 +47,7 @@ export const attemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
-export const assistantMetaSchema = z.object({
+const assistantMetaSchema = z.object({
   turnId: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -58,7 +62,7 @@ export const assistantMetaSchema = z.object({
 });
 export type AssistantMeta = z.infer<typeof assistantMetaSchema>;
 
-export const messageSchema = z.object({
+const messageSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
   seq: z.number().int(),
@@ -70,7 +74,7 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
-export const recommendedTrackSchema = z.object({
+const recommendedTrackSchema = z.object({
   id: z.string(),
   name: z.string(),
   artists: z.array(z.string()),
@@ -86,7 +90,7 @@ export type RecommendedTrack = z.infer<typeof recommendedTrackSchema>;
 export const feedbackSignals = ['like', 'dislike', 'skip', 'play', 'save'] as const;
 export type FeedbackSignal = (typeof feedbackSignals)[number];
 
-export const usageSchema = z.object({
+const usageSchema = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
 });
@@ -103,19 +107,7 @@ export const catalogTrackSchema = z.object({
   popularity: z.number().min(0).max(100),
   durationMs: z.number().int().min(0),
   explicit: z.boolean().nullable(),
-  features: z.object({
-    danceability: z.number(),
-    energy: z.number(),
-    valence: z.number(),
-    tempo: z.number(),
-    acousticness: z.number(),
-    instrumentalness: z.number(),
-    speechiness: z.number(),
-    liveness: z.number(),
-    loudness: z.number(),
-    key: z.number(),
-    mode: z.number(),
-  }),
+  features: z.object(audioFeatureShape),
   estimated: z.boolean(),
 });
 export type CatalogTrack = z.infer<typeof catalogTrackSchema>;

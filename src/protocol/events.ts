@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ErrorPayload } from '../errors.js';
 import {
   type AssistantMeta,
   feedbackSignals,
@@ -8,10 +7,10 @@ import {
   type Session,
   type Usage,
 } from './entities.js';
+import type { ErrorCode, ErrorPayload } from './error-codes.js';
 
-export const PROTOCOL_VERSION = 1;
 export const CHAT_NAMESPACE = '/chat';
-export const MAX_MESSAGE_CHARS = 4000;
+const MAX_MESSAGE_CHARS = 4000;
 
 const id = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
@@ -46,7 +45,7 @@ export interface ClientAckResults {
 }
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
-export type AckCallback<E extends ClientEventName> = (response: Ack<ClientAckResults[E]>) => void;
+type AckCallback<E extends ClientEventName> = (response: Ack<ClientAckResults[E]>) => void;
 
 /** The track cards of a past turn, so a (re)joining client can show them again. */
 export interface SessionRecommendation {
@@ -71,7 +70,7 @@ export interface ServerPayloads {
     totalMs: number;
     meta: AssistantMeta;
   };
-  'turn:error': { turnId: string; sessionId: string; code: string; message: string; retryable: boolean };
+  'turn:error': { turnId: string; sessionId: string; code: ErrorCode; message: string; retryable: boolean };
   typing: { sessionId: string; userId: string; on: boolean };
 }
 export type ServerEventName = keyof ServerPayloads;

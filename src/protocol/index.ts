@@ -1,4 +1,5 @@
 /** The shared protocol: the only module the browser client imports from the server tree. */
 export * from './entities.js';
+export * from './error-codes.js';
 export * from './events.js';
 export * from './rest.js';

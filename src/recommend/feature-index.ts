@@ -1,4 +1,4 @@
-import type { CatalogTrack } from '../protocol/index.js';
+import { type AudioFeatureName, audioFeatureNames, type CatalogTrack } from '../protocol/index.js';
 import { type TunableAttribute, tunableAttributes } from './query.js';
 import { normalizeText } from './text.js';
 
@@ -7,23 +7,18 @@ export const indexedAttributes = Object.keys(tunableAttributes) as TunableAttrib
 export const attributeColumn = new Map(indexedAttributes.map((name, column) => [name, column]));
 /** Release year (unknown years take the catalog mean). */
 export const yearColumn = indexedAttributes.length;
+/** Audio features that are categories (pitch class, major/minor), not quantities to average over an artist. */
+const categoricalFeatures: ReadonlySet<AudioFeatureName> = new Set(['key', 'mode']);
 /**
  * The artist's profile: the mean of these attributes (and year) over all of the row's first artist's
  * tracks. Which scene a track belongs to is mostly a property of its artist, and an average over
- * their tracks is steadier than one track's features.
+ * their tracks is steadier than one track's features. Every audio feature but the categorical ones,
+ * in the protocol's order, then popularity.
  */
-export const artistProfileAttributes = [
-  'danceability',
-  'energy',
-  'valence',
-  'tempo',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'loudness',
+export const artistProfileAttributes: readonly TunableAttribute[] = [
+  ...audioFeatureNames.filter((name) => !categoricalFeatures.has(name)),
   'popularity',
-] as const satisfies readonly TunableAttribute[];
+];
 /** Physical columns of the matrix: the tunable attributes and the year. */
 const columnCount = yearColumn + 1;
 const profileWidth = artistProfileAttributes.length + 1;
