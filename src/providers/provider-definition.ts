@@ -57,3 +57,36 @@ export function requireKey(settings: DeploymentSettings, context: ModelContext):
     `deployment ${settings.id} needs an API key in ${settings.apiKeyEnv ?? 'its apiKeyEnv'}`,
   );
 }
+
+/** What a hosted provider's model class is built from. */
+export interface HostedModelSettings {
+  model: string;
+  apiKey: string;
+  baseURL: string | undefined;
+}
+
+/**
+ * The common shape of a hosted, metered provider (OpenAI, Anthropic, Gemini): it needs a key, is set up
+ * from `<prefix>_API_KEY` / `_BASE_URL` / `_MODEL`, and builds its model from model, key and base URL.
+ */
+export function hostedProvider(options: {
+  name: string;
+  defaultModel: string;
+  models: Readonly<Record<string, KnownModel>>;
+  environmentPrefix: string;
+  createModel: (settings: HostedModelSettings) => LanguageModel;
+}): ProviderDefinition {
+  return {
+    name: options.name,
+    defaultModel: options.defaultModel,
+    models: options.models,
+    capabilities: { apiKey: true, baseURL: false, metered: true, lastResort: false },
+    environment: { prefix: options.environmentPrefix, enabledBy: 'API_KEY' },
+    create: (settings, context) =>
+      options.createModel({
+        model: settings.model,
+        apiKey: requireKey(settings, context),
+        baseURL: settings.baseURL,
+      }),
+  };
+}

@@ -1,4 +1,4 @@
-import { type ProviderDefinition, requireKey } from '../provider-definition.js';
+import { hostedProvider } from '../provider-definition.js';
 import { AnthropicModel } from './anthropic-model.js';
 import { anthropicModels } from './anthropic-models.js';
 
@@ -6,16 +6,10 @@ export { AnthropicModel, type AnthropicModelSettings } from './anthropic-model.j
 export { convertToAnthropicMessages, convertToAnthropicTools } from './convert-to-anthropic-messages.js';
 export { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 
-export const anthropicProvider: ProviderDefinition = {
+export const anthropicProvider = hostedProvider({
   name: 'anthropic',
   defaultModel: 'claude-haiku-4-5',
   models: anthropicModels,
-  capabilities: { apiKey: true, baseURL: false, metered: true, lastResort: false },
-  environment: { prefix: 'ANTHROPIC', enabledBy: 'API_KEY' },
-  create: (settings, context) =>
-    new AnthropicModel({
-      model: settings.model,
-      apiKey: requireKey(settings, context),
-      baseURL: settings.baseURL,
-    }),
-};
+  environmentPrefix: 'ANTHROPIC',
+  createModel: (settings) => new AnthropicModel(settings),
+});

@@ -1,4 +1,4 @@
-import { type ProviderDefinition, requireKey } from '../provider-definition.js';
+import { hostedProvider } from '../provider-definition.js';
 import { OpenAIModel } from './openai-model.js';
 import { openAIModels } from './openai-models.js';
 
@@ -6,16 +6,10 @@ export { convertToOpenAIMessages, convertToOpenAITools } from './convert-to-open
 export { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 export { OpenAIModel, type OpenAIModelSettings } from './openai-model.js';
 
-export const openAIProvider: ProviderDefinition = {
+export const openAIProvider = hostedProvider({
   name: 'openai',
   defaultModel: 'gpt-4o-mini',
   models: openAIModels,
-  capabilities: { apiKey: true, baseURL: false, metered: true, lastResort: false },
-  environment: { prefix: 'OPENAI', enabledBy: 'API_KEY' },
-  create: (settings, context) =>
-    new OpenAIModel({
-      model: settings.model,
-      apiKey: requireKey(settings, context),
-      baseURL: settings.baseURL,
-    }),
-};
+  environmentPrefix: 'OPENAI',
+  createModel: (settings) => new OpenAIModel(settings),
+});

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { createSharedState, type SharedState } from '../../src/shared-state/index.js';
+import { missing } from '../support/environment.js';
+import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
+
+const logger = createLogger('silent');
+
+describe('shared state without REDIS_URL', () => {
+  it('keeps everything in this process: no adapter, memory limits and health', async () => {
+    const shared = createSharedState({ redisUrl: undefined, logger });
+    expect(shared.kind).toBe('local');
+    expect(shared.socketAdapter).toBeUndefined();
+    expect(shared.providerHealth.shared).toBe(false);
+    const limiter = shared.rateLimiter({ keyPrefix: 'local-test', points: 2, durationSeconds: 60 });
+    await limiter.consume('listener');
+    await limiter.consume('listener');
+    await expect(limiter.consume('listener')).rejects.toMatchObject({ remainingPoints: 0 });
+    await shared.close();
+  });
+});
+
+const skipped = !redisBinary && missing('shared state over Redis', 'redis-server is not installed');
+
+describe.skipIf(skipped)('shared state over Redis', () => {
+  let redis: RedisServer;
+  const states: SharedState[] = [];
+  const open = (keyPrefix: string) => {
+    const shared = createSharedState({ redisUrl: `redis://127.0.0.1:${redis.port}`, logger, keyPrefix });
+    states.push(shared);
+    return shared;
+  };
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await Promise.all(states.map((state) => state.close()));
+    redis?.stop();
+  });
+
+  it('gives two instances one rate-limit budget, one health and a room adapter', async () => {
+    const prefix = `two-${Date.now()}:`;
+    const [first, second] = [open(prefix), open(prefix)];
+    expect(first.kind).toBe('redis');
+    expect(first.socketAdapter).toBeTypeOf('function');
+    const settings = { keyPrefix: 'budget', points: 3, durationSeconds: 60 };
+    await first.rateLimiter(settings).consume('listener');
+    await second.rateLimiter(settings).consume('listener');
+    await first.rateLimiter(settings).consume('listener');
+    await expect(second.rateLimiter(settings).consume('listener')).rejects.toMatchObject({
+      remainingPoints: 0,
+    });
+
+    expect(first.providerHealth.shared).toBe(true);
+    await first.providerHealth.update('deployment-a', (record) => ({
+      ...record,
+      requests: record.requests + 1,
+    }));
+    const seen = await second.providerHealth.read(['deployment-a']);
+    expect(seen.get('deployment-a')?.requests).toBe(1);
+  });
+
+  it('keeps separate installations apart by key prefix', async () => {
+    const settings = { keyPrefix: 'budget', points: 1, durationSeconds: 60 };
+    await open(`a-${Date.now()}:`).rateLimiter(settings).consume('listener');
+    await expect(open(`b-${Date.now()}:`).rateLimiter(settings).consume('listener')).resolves.toMatchObject({
+      remainingPoints: 0,
+    });
+  });
+
+  it('closes every connection it opened, so the process can exit', async () => {
+    const shared = createSharedState({ redisUrl: `redis://127.0.0.1:${redis.port}`, logger });
+    await shared.rateLimiter({ keyPrefix: 'close', points: 5, durationSeconds: 60 }).consume('x');
+    const clientsBefore = await clientCount(redis);
+    await shared.close();
+    await expect.poll(() => clientCount(redis)).toBe(clientsBefore - 3);
+  });
+});
+
+/** Connected clients as the server counts them (CLIENT LIST, through a connection of the test's own). */
+async function clientCount(redis: RedisServer): Promise<number> {
+  const probe = redis.connect();
+  try {
+    const list = (await probe.client('LIST')) as string;
+    return list.trim().split('\n').length - 1;
+  } finally {
+    probe.disconnect();
+  }
+}
