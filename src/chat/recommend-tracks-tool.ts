@@ -53,7 +53,7 @@ const toolResultSchema = z.looseObject({
 });
 
 /** Reads back what toolResultContent wrote; undefined for anything else. */
-export function readToolResultContent(content: string): z.infer<typeof toolResultSchema> | undefined {
+function readToolResultContent(content: string): z.infer<typeof toolResultSchema> | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(content);

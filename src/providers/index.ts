@@ -7,14 +7,13 @@ export {
 } from './create-providers.js';
 export type { Deployment, DeploymentSettings } from './deployments/deployment.js';
 export { loadDeploymentsConfig, parseProvidersFile } from './deployments/deployments-config.js';
-export { costUsd } from './deployments/pricing.js';
 export {
   OfflineModel,
   type OfflineModelOptions,
   type OfflineTool,
   type RecommendedTrackSummary,
 } from './offline/index.js';
-export type { KnownModel, ModelContext, ProviderDefinition } from './provider-definition.js';
+export type { KnownModel, ProviderDefinition } from './provider-definition.js';
 export { requireKey } from './provider-definition.js';
 export { builtInProviders, createProviderRegistry, type ProviderRegistry } from './registry.js';
 export {
@@ -23,5 +22,5 @@ export {
   type HealthStore,
   MemoryHealthStore,
 } from './router/health/index.js';
-export { defaultRouterSettings, Router, type RouterOptions, type RouterSettings } from './router/router.js';
+export { Router, type RouterSettings } from './router/router.js';
 export { parseRoutingPolicy, type RoutingPolicy } from './router/routing-policy.js';
