@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createSharedState, type SharedState } from '../../src/shared-state/index.js';
 import { missing } from '../support/environment.js';
@@ -74,6 +75,53 @@ describe.skipIf(skipped)('shared state over Redis', () => {
     const clientsBefore = await clientCount(redis);
     await shared.close();
     await expect.poll(() => clientCount(redis)).toBe(clientsBefore - 3);
+  });
+});
+
+describe.skipIf(skipped)('shared state when Redis goes away', () => {
+  it('logs one warning per connection, never an unhandled error, and recovers when Redis returns', async () => {
+    const lines: { level: number; msg: string; role?: string }[] = [];
+    const capture = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const unhandled = vi.spyOn(console, 'error');
+    let redis = await startRedisServer();
+    const shared = createSharedState({
+      redisUrl: `redis://127.0.0.1:${redis.port}`,
+      logger: createLogger('info', capture),
+      keyPrefix: `outage-${Date.now()}:`,
+    });
+    try {
+      const limiter = shared.rateLimiter({ keyPrefix: 'outage', points: 100, durationSeconds: 60 });
+      await limiter.consume('listener');
+      await shared.providerHealth.read(['deployment-a']);
+
+      redis.stop();
+      const warnings = () => lines.filter((line) => line.msg === 'redis connection error; reconnecting');
+      await expect.poll(() => warnings().length, { timeout: 10_000 }).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(
+        warnings()
+          .map((line) => line.role)
+          .sort(),
+      ).toEqual(['commands', 'provider-health', 'subscriber']);
+
+      redis = await startRedisServer({ port: redis.port });
+      const restored = () => lines.filter((line) => line.msg === 'redis connection restored');
+      await expect.poll(() => restored().length, { timeout: 15_000 }).toBe(3);
+      await expect(limiter.consume('listener')).resolves.toMatchObject({ consumedPoints: 1 });
+      expect(unhandled).not.toHaveBeenCalledWith(
+        expect.stringContaining('Unhandled error'),
+        expect.anything(),
+      );
+    } finally {
+      unhandled.mockRestore();
+      await shared.close();
+      redis.stop();
+    }
   });
 });
 

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/index.js';
+import { openSqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
+import { applySqliteMigrations, sqliteMigrations } from '../../src/store/sqlite/sqlite-migrations.js';
 import { describeStoreContract } from './store-contract.js';
+import { makeTrack } from './store-fixtures.js';
 
 describeStoreContract('sqlite in memory', () => createSqliteStore({ path: ':memory:' }));
 
@@ -63,5 +66,30 @@ describe('sqlite file shared by two stores', () => {
       .then(() => null)
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'unavailable', retryable: true });
+  });
+});
+
+describe('sqlite migrations', () => {
+  it('version 2 drops the text-search column of a version-1 database and keeps its tracks', async () => {
+    const path = join(directory, 'version-1.db');
+    const database = openSqliteDatabase(path);
+    applySqliteMigrations(database, sqliteMigrations.slice(0, 1));
+    database
+      .prepare(
+        `INSERT INTO tracks (id, name, artists, album, release_date, genres, popularity, duration_ms, explicit,
+           features, estimated, search_text) VALUES ('t1', 'Old', '["A"]', 'X', NULL, '[]', 5, 1000, 0, ?, 0, 'old a')`,
+      )
+      .run(JSON.stringify(makeTrack('t1').features));
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    expect((await store.getTracks(['t1']))[0]).toMatchObject({ id: 't1', name: 'Old', artists: ['A'] });
+    await store.upsertTracks([makeTrack('t2')]);
+    expect(await store.countTracks()).toBe(2);
+    await store.close();
+    const reopened = openSqliteDatabase(path);
+    const columns = reopened.prepare('PRAGMA table_info(tracks)').all() as { name: string }[];
+    expect(columns.map((column) => column.name)).not.toContain('search_text');
+    reopened.close();
   });
 });

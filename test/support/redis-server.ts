@@ -13,9 +13,9 @@ export interface RedisServer {
   stop(): void;
 }
 
-/** A throwaway redis-server on a free loopback port, without persistence. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+/** A throwaway redis-server on a free loopback port (or the given one, to restart), without persistence. */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     redisBinary ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
