@@ -10,6 +10,18 @@ describe('limits and lifecycle', () => {
     server = null;
   });
 
+  it('answers REST requests over the per-IP budget with 429 rate_limited and rate-limit headers', async () => {
+    server = await startTestServer({ RATE_LIMIT_REQUESTS_PER_MINUTE: '3' });
+    const statuses: number[] = [];
+    for (let index = 0; index < 3; index += 1) statuses.push((await fetch(`${server.url}/health`)).status);
+    expect(statuses).toEqual([200, 200, 200]);
+    const refused = await fetch(`${server.url}/health`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('x-ratelimit-limit')).toBe('3');
+    expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', retryable: true } });
+  });
+
   const connectedSession = async (env: Record<string, string>) => {
     server = await startTestServer(env);
     const { token } = await server.guest();

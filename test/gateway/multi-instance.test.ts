@@ -120,3 +120,28 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
     }
   });
 });
+
+describe.skipIf(skipped)('two instances sharing Redis count one REST budget', () => {
+  it('refuses the request over the per-IP budget on whichever instance it reaches', async () => {
+    const redis = await startRedisServer();
+    const dataDir = mkdtempSync(join(tmpdir(), 'echotune-budget-'));
+    const env = {
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      DATA_DIR: dataDir,
+      RATE_LIMIT_REQUESTS_PER_MINUTE: '4',
+    };
+    const pair = [await startTestServer(env), await startTestServer(env)];
+    try {
+      const statuses: number[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        statuses.push((await fetch(`${pair[index % 2]!.url}/health`)).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    } finally {
+      for (const server of pair) await server.stop();
+      redis.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
