@@ -31,7 +31,11 @@ export async function startServer(
   const sweeper = startExpirySweeper(store, { intervalMs: SWEEP_INTERVAL_MS, logger: log });
   const tracks = await loadCatalog(store, log);
   const recommender = createRecommender({ tracks, store, logger: log });
-  const shared = createSharedState({ redisUrl: config.REDIS_URL, logger: log });
+  const shared = await createSharedState({
+    redisUrl: config.REDIS_URL,
+    adapter: config.REDIS_ADAPTER,
+    logger: log,
+  });
   const providers = createProviders({
     config,
     logger: log,

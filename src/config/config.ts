@@ -29,6 +29,7 @@ export const configSchema = z.object({
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   REDIS_URL: optionalString,
+  REDIS_ADAPTER: z.enum(['streams', 'pubsub']).default('streams'),
 
   RECOMMENDATION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 

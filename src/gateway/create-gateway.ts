@@ -16,7 +16,7 @@ import { registerErrorHandling } from './http-errors.js';
 import { rateLimitStoreOver } from './http-rate-limit-store.js';
 import { SocketRateLimits } from './rate-limits.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
-import { registerHealthRoute } from './routes/health-route.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerProvidersRoute } from './routes/providers-route.js';
 import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
@@ -31,7 +31,7 @@ export interface GatewayOptions {
   recommender: Recommender;
   router: ModelRouter;
   /** Rooms and rate limits: per process, or spanning every instance (Redis). */
-  shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter'>;
+  shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter' | 'status'>;
 }
 
 export interface Gateway {
@@ -60,12 +60,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(fastifyRateLimit, {
     max: requestsPerMinute,
     timeWindow: 60_000,
+    // The limiter already falls back to memory while Redis is away; anything else must not take REST down.
+    skipOnError: true,
     store: rateLimitStoreOver(
       shared.rateLimiter({ keyPrefix: 'http', points: requestsPerMinute, durationSeconds: 60 }),
     ),
   });
 
-  registerHealthRoute(app, { store, startedAt: Date.now() });
+  registerHealthRoutes(app, { store, shared, router: options.router, startedAt: Date.now() });
   registerAuthRoutes(app, { store, tokens });
   await app.register(async (api) => {
     requireBearerToken(api, tokens);

@@ -1,19 +1,28 @@
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 
 type IncrementCallback = (error: Error | null, result: { current: number; ttl: number }) => void;
 
 /**
  * @fastify/rate-limit's store over a rate-limiter-flexible limiter, so REST requests count in the same
- * shared state as socket events. Every request adds a point; the plugin compares the count with its max.
+ * shared state as socket events (and fall back to memory with them). Every request takes a point; the
+ * plugin compares the count with its max. A refusal still reports the count; only a failure is an error.
  */
 export function rateLimitStoreOver(limiter: RateLimiterAbstract): FastifyRateLimitStoreCtor {
   return class SharedRateLimitStore {
     incr(key: string, callback: IncrementCallback): void {
-      limiter.penalty(key, 1).then(
+      limiter.consume(key).then(
         (result) => callback(null, { current: result.consumedPoints, ttl: result.msBeforeNext }),
-        (error: unknown) =>
-          callback(error instanceof Error ? error : new Error(String(error)), { current: 0, ttl: 0 }),
+        (rejection: unknown) => {
+          if (rejection instanceof RateLimiterRes) {
+            callback(null, { current: rejection.consumedPoints, ttl: rejection.msBeforeNext });
+            return;
+          }
+          callback(rejection instanceof Error ? rejection : new Error(String(rejection)), {
+            current: 0,
+            ttl: 0,
+          });
+        },
       );
     }
 

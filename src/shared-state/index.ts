@@ -1,1 +1,1 @@
-export { createSharedState, type SharedState } from './shared-state.js';
+export { type AdapterKind, createSharedState, type SharedState } from './shared-state.js';

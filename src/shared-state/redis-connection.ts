@@ -1,12 +1,25 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
+export interface RedisConnectionOptions {
+  /**
+   * How many reconnection attempts a command waits through before it fails (null: until Redis is back).
+   * Counters want an answer quickly (they fall back to memory); the adapter wants nothing dropped.
+   */
+  maxRetriesPerRequest?: number | null;
+}
+
 /**
  * One Redis connection with error handling: ioredis reconnects by itself, and without an `error`
  * listener every failed attempt would print "[ioredis] Unhandled error event" on stderr.
  */
-export function openRedis(url: string, role: string, logger: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+export function openRedis(
+  url: string,
+  role: string,
+  logger: Logger,
+  options: RedisConnectionOptions = {},
+): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: options.maxRetriesPerRequest ?? 2 });
   let reported = false;
   redis.on('error', (error: Error) => {
     // Once per outage, not once per reconnect attempt.
@@ -19,4 +32,21 @@ export function openRedis(url: string, role: string, logger: Logger): Redis {
     reported = false;
   });
   return redis;
+}
+
+/** Resolves true once the connection is ready, or false after `timeoutMs` (Redis down at start-up). */
+export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    timer.unref();
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
 }

@@ -34,7 +34,13 @@ export class RedisHealthStore implements HealthStore {
     return `${this.prefix}${id}`;
   }
 
+  /** While Redis is away this instance routes on what it has seen, and keeps recording it locally. */
+  private get offline(): boolean {
+    return this.redis.status !== 'ready';
+  }
+
   async read(ids: readonly string[]): Promise<Map<string, HealthRecord>> {
+    if (this.offline) return new Map(ids.map((id) => [id, this.cache.get(id) ?? emptyHealthRecord()]));
     const values = ids.length === 0 ? [] : await this.redis.mget(ids.map((id) => this.key(id)));
     const records = new Map<string, HealthRecord>();
     ids.forEach((id, index) => {
@@ -49,9 +55,21 @@ export class RedisHealthStore implements HealthStore {
     id: string,
     change: (record: HealthRecord) => HealthRecord | null,
   ): Promise<{ applied: boolean; record: HealthRecord }> {
+    if (this.offline) return Promise.resolve(this.updateLocally(id, change));
     const next = this.updates.then(() => this.updateNow(id, change));
     this.updates = next.catch(() => undefined);
     return next;
+  }
+
+  private updateLocally(
+    id: string,
+    change: (record: HealthRecord) => HealthRecord | null,
+  ): { applied: boolean; record: HealthRecord } {
+    const current = this.cache.get(id) ?? emptyHealthRecord();
+    const next = change(current);
+    if (next === null) return { applied: false, record: current };
+    this.cache.set(id, next);
+    return { applied: true, record: next };
   }
 
   private async updateNow(

@@ -10,16 +10,20 @@ describe('limits and lifecycle', () => {
     server = null;
   });
 
-  it('answers REST requests over the per-IP budget with 429 rate_limited and rate-limit headers', async () => {
+  it('answers REST requests over the per-IP budget with 429 rate_limited and rate-limit headers, sparing health checks', async () => {
     server = await startTestServer({ RATE_LIMIT_REQUESTS_PER_MINUTE: '3' });
     const statuses: number[] = [];
-    for (let index = 0; index < 3; index += 1) statuses.push((await fetch(`${server.url}/health`)).status);
+    for (let index = 0; index < 3; index += 1)
+      statuses.push((await fetch(`${server.url}/api/v1/auth/guest`, { method: 'POST' })).status);
     expect(statuses).toEqual([200, 200, 200]);
-    const refused = await fetch(`${server.url}/health`);
+    const refused = await fetch(`${server.url}/api/v1/auth/guest`, { method: 'POST' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('x-ratelimit-limit')).toBe('3');
     expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', retryable: true } });
+    for (const path of ['/health', '/ready']) {
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(200);
+    }
   });
 
   const connectedSession = async (env: Record<string, string>) => {

@@ -9,7 +9,7 @@ const logger = createLogger('silent');
 
 describe('shared state without REDIS_URL', () => {
   it('keeps everything in this process: no adapter, memory limits and health', async () => {
-    const shared = createSharedState({ redisUrl: undefined, logger });
+    const shared = await createSharedState({ redisUrl: undefined, logger });
     expect(shared.kind).toBe('local');
     expect(shared.socketAdapter).toBeUndefined();
     expect(shared.providerHealth.shared).toBe(false);
@@ -26,8 +26,12 @@ const skipped = !redisBinary && missing('shared state over Redis', 'redis-server
 describe.skipIf(skipped)('shared state over Redis', () => {
   let redis: RedisServer;
   const states: SharedState[] = [];
-  const open = (keyPrefix: string) => {
-    const shared = createSharedState({ redisUrl: `redis://127.0.0.1:${redis.port}`, logger, keyPrefix });
+  const open = async (keyPrefix: string) => {
+    const shared = await createSharedState({
+      redisUrl: `redis://127.0.0.1:${redis.port}`,
+      logger,
+      keyPrefix,
+    });
     states.push(shared);
     return shared;
   };
@@ -41,7 +45,7 @@ describe.skipIf(skipped)('shared state over Redis', () => {
 
   it('gives two instances one rate-limit budget, one health and a room adapter', async () => {
     const prefix = `two-${Date.now()}:`;
-    const [first, second] = [open(prefix), open(prefix)];
+    const [first, second] = [await open(prefix), await open(prefix)];
     expect(first.kind).toBe('redis');
     expect(first.socketAdapter).toBeTypeOf('function');
     const settings = { keyPrefix: 'budget', points: 3, durationSeconds: 60 };
@@ -63,14 +67,16 @@ describe.skipIf(skipped)('shared state over Redis', () => {
 
   it('keeps separate installations apart by key prefix', async () => {
     const settings = { keyPrefix: 'budget', points: 1, durationSeconds: 60 };
-    await open(`a-${Date.now()}:`).rateLimiter(settings).consume('listener');
-    await expect(open(`b-${Date.now()}:`).rateLimiter(settings).consume('listener')).resolves.toMatchObject({
+    await (await open(`a-${Date.now()}:`)).rateLimiter(settings).consume('listener');
+    await expect(
+      (await open(`b-${Date.now()}:`)).rateLimiter(settings).consume('listener'),
+    ).resolves.toMatchObject({
       remainingPoints: 0,
     });
   });
 
   it('closes every connection it opened, so the process can exit', async () => {
-    const shared = createSharedState({ redisUrl: `redis://127.0.0.1:${redis.port}`, logger });
+    const shared = await createSharedState({ redisUrl: `redis://127.0.0.1:${redis.port}`, logger });
     await shared.rateLimiter({ keyPrefix: 'close', points: 5, durationSeconds: 60 }).consume('x');
     const clientsBefore = await clientCount(redis);
     await shared.close();
@@ -89,7 +95,7 @@ describe.skipIf(skipped)('shared state when Redis goes away', () => {
     });
     const unhandled = vi.spyOn(console, 'error');
     let redis = await startRedisServer();
-    const shared = createSharedState({
+    const shared = await createSharedState({
       redisUrl: `redis://127.0.0.1:${redis.port}`,
       logger: createLogger('info', capture),
       keyPrefix: `outage-${Date.now()}:`,
@@ -107,7 +113,7 @@ describe.skipIf(skipped)('shared state when Redis goes away', () => {
         warnings()
           .map((line) => line.role)
           .sort(),
-      ).toEqual(['commands', 'provider-health', 'subscriber']);
+      ).toEqual(['adapter', 'commands', 'provider-health']);
 
       redis = await startRedisServer({ port: redis.port });
       const restored = () => lines.filter((line) => line.msg === 'redis connection restored');

@@ -29,8 +29,8 @@ describe.skipIf(skipped)('two instances sharing health through Redis', () => {
   const sharedStates: SharedState[] = [];
 
   /** One instance: its own shared state (as server.ts builds it) and a router on its health. */
-  function instance(prefix: string): Router {
-    const shared = createSharedState({
+  async function instance(prefix: string): Promise<Router> {
+    const shared = await createSharedState({
       redisUrl: `redis://127.0.0.1:${redis.port}`,
       logger: silentLogger(),
       keyPrefix: prefix,
@@ -50,8 +50,8 @@ describe.skipIf(skipped)('two instances sharing health through Redis', () => {
 
   it('a 429 seen by one instance keeps the other away from that deployment', async () => {
     const prefix = `shared-${Date.now()}:`;
-    const first = instance(prefix);
-    const second = instance(prefix);
+    const first = await instance(prefix);
+    const second = await instance(prefix);
     try {
       const firstEvents = await collect(first.stream(userRequest()));
       expect(

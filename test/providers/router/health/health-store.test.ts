@@ -21,9 +21,9 @@ let redis: RedisServer | undefined;
 /** Each Redis-backed store comes from the shared state of one "instance", as in the service. */
 const sharedStates: SharedState[] = [];
 
-function sharedHealth(prefix: string): HealthStore {
+async function sharedHealth(prefix: string): Promise<HealthStore> {
   if (!redis) throw new Error('redis-server did not start');
-  const state = createSharedState({
+  const state = await createSharedState({
     redisUrl: `redis://127.0.0.1:${redis.port}`,
     logger: silentLogger(),
     keyPrefix: prefix,
@@ -45,7 +45,7 @@ const harnesses: Harness[] = [
     skip: redisBinary ? undefined : 'redis-server is not installed',
     create: async () => {
       const prefix = `test:${Math.random().toString(36).slice(2)}:`;
-      return [sharedHealth(prefix), sharedHealth(prefix)];
+      return [await sharedHealth(prefix), await sharedHealth(prefix)];
     },
   },
 ];

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { ModelRouter } from '../../providers/index.js';
+import type { SharedState } from '../../shared-state/index.js';
+import type { StoreLifecycle } from '../../store/index.js';
+
+interface HealthDependencies {
+  store: Pick<StoreLifecycle, 'kind' | 'ping'>;
+  shared: Pick<SharedState, 'kind' | 'status'>;
+  router: Pick<ModelRouter, 'status'>;
+  startedAt: number;
+}
+
+/** Load balancers and probes ask often; their checks never count against a client's budget. */
+const unlimited = { config: { rateLimit: false } };
+
+async function storeReachable(store: HealthDependencies['store']): Promise<boolean> {
+  try {
+    await store.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `/health`: liveness and the store's reachability (the container HEALTHCHECK). `/ready`: whether a load
+ * balancer should send traffic here: 503 without a store or any available deployment; `degraded`
+ * (still 200) while Redis is away, since this instance keeps serving its own clients.
+ */
+export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependencies): void {
+  const uptimeSeconds = () => Math.round((Date.now() - deps.startedAt) / 1000);
+
+  app.get('/health', unlimited, async (_request, reply) => {
+    const body = { store: deps.store.kind, uptimeSeconds: uptimeSeconds() };
+    if (await storeReachable(deps.store)) return { status: 'ok', ...body };
+    return reply.status(503).send({ status: 'unavailable', ...body });
+  });
+
+  app.get('/ready', unlimited, async (_request, reply) => {
+    const reasons: string[] = [];
+    if (!(await storeReachable(deps.store))) reasons.push(`store (${deps.store.kind}) unreachable`);
+    if (!deps.router.status().some((deployment) => deployment.circuit !== 'open')) {
+      reasons.push('no model deployment available (every circuit is open)');
+    }
+    const shared = deps.shared.status();
+    if (reasons.length > 0) {
+      if (!shared.connected && shared.reason) reasons.push(shared.reason);
+      return reply.status(503).send({ status: 'not_ready', reasons });
+    }
+    if (!shared.connected) return { status: 'degraded', reasons: [shared.reason ?? 'redis unreachable'] };
+    return { status: 'ready', reasons: [] };
+  });
+}
