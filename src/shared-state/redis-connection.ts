@@ -19,7 +19,9 @@ export function openRedis(
   logger: Logger,
   options: RedisConnectionOptions = {},
 ): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: options.maxRetriesPerRequest ?? 2 });
+  // `null` is a value here (wait for ever), so not `??`.
+  const maxRetriesPerRequest = options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest;
+  const redis = new Redis(url, { maxRetriesPerRequest });
   let reported = false;
   redis.on('error', (error: Error) => {
     // Once per outage, not once per reconnect attempt.

@@ -135,5 +135,43 @@ describe.skipIf(skipped).each(['streams', 'pubsub'] as const)(
       ]);
       expect(first.alive() && second.alive()).toBe(true);
     }, 90_000);
+
+    it(`across a blip while a reply streams, the other instance's tab ${adapter === 'streams' ? 'misses nothing' : 'misses what was sent meanwhile'}`, async () => {
+      const { sender, otherTab, sessionId } = await twoTabs();
+      await sender.ok('message:send', { sessionId, clientMsgId: 'blip', text: 'calm music' });
+      const firstDelta = await sender.waitFor('turn:delta');
+      await otherTab.waitFor('turn:delta', (delta) => delta.turnId === firstDelta.turnId);
+
+      redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      redis = await startRedisServer({ port: redis.port });
+      const done = await sender.waitFor('turn:done', (payload) => payload.turnId === firstDelta.turnId);
+      const sent = sender.of('turn:delta').filter((delta) => delta.turnId === done.turnId);
+
+      const received = () => otherTab.of('turn:delta').filter((delta) => delta.turnId === done.turnId);
+      if (adapter === 'streams') {
+        const otherDone = await otherTab.waitFor(
+          'turn:done',
+          (payload) => payload.turnId === done.turnId,
+          20_000,
+        );
+        expect(otherDone.message.text).toBe(REPLY);
+        expect(received().map((delta) => delta.index)).toEqual(sent.map((delta) => delta.index));
+        expect(
+          received()
+            .map((delta) => delta.text)
+            .join(''),
+        ).toBe(REPLY);
+      } else {
+        // Give late packets every chance to arrive, then count what never will.
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        const indexes = new Set(received().map((delta) => delta.index));
+        const missing = sent.filter((delta) => !indexes.has(delta.index));
+        expect(missing.length).toBeGreaterThan(0);
+      }
+      // Either way the store has the whole reply for a tab that catches up.
+      const joined = await otherTab.ok('session:join', { sessionId, afterSeq: 0 });
+      expect(joined.messages.at(-1)?.text).toBe(REPLY);
+    }, 60_000);
   },
 );
