@@ -29,4 +29,59 @@ describe('loadConfig', () => {
       REDIS_URL: undefined,
     });
   });
+
+  describe('TRUST_PROXY', () => {
+    const trustProxy = (value?: string) =>
+      loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY;
+
+    it('trusts no proxy by default, or when set to false, 0 or empty', () => {
+      for (const value of [undefined, '', 'false', 'FALSE', 'no', '0']) expect(trustProxy(value)).toBe(false);
+    });
+
+    it('takes a number of proxy hops: that many peers nearest the server may append X-Forwarded-For', () => {
+      const one = trustProxy('1');
+      if (typeof one !== 'function') throw new Error(`expected a trust function, got ${String(one)}`);
+      expect(one.hops).toBe(1);
+      // Hop 0 is the TCP peer (the load balancer); hop 1 is what it appended: the client, not trusted.
+      expect(one('10.0.0.5', 0)).toBe(true);
+      expect(one('203.0.113.7', 1)).toBe(false);
+      const two = trustProxy(' 2 ');
+      expect(typeof two === 'function' && [two('a', 0), two('b', 1), two('c', 2)]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+    });
+
+    it('takes a comma-separated list of proxy addresses and CIDRs', () => {
+      expect(trustProxy('127.0.0.1')).toEqual(['127.0.0.1']);
+      expect(trustProxy('127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback')).toEqual([
+        '127.0.0.1',
+        '10.0.0.0/8',
+        '::1',
+        'fd00::/8',
+        'loopback',
+      ]);
+    });
+
+    it('refuses true, saying why and what to write instead', () => {
+      for (const value of ['true', 'yes']) {
+        expect(() => trustProxy(value)).toThrow(ConfigError);
+        expect(() => trustProxy(value)).toThrow(/TRUST_PROXY: true would trust every X-Forwarded-For/);
+        expect(() => trustProxy(value)).toThrow(
+          /number of proxies in front \(e\.g\. 1.*127\.0\.0\.1,10\.0\.0\.0\/8/,
+        );
+      }
+    });
+
+    it('names the entries that are not addresses or CIDRs', () => {
+      expect(() => trustProxy('10.0.0.0/8,proxy.local')).toThrow(
+        /TRUST_PROXY: "proxy\.local" is not an IP address or CIDR; write false, the number of proxies/,
+      );
+      expect(() => trustProxy('10.0.0.0/33')).toThrow(/TRUST_PROXY: "10\.0\.0\.0\/33" is not/);
+      expect(() => trustProxy('10.0.0.1,')).toThrow(/TRUST_PROXY: an empty entry is not/);
+      expect(() => trustProxy('-1')).toThrow(/TRUST_PROXY: "-1" is not/);
+      expect(() => trustProxy('500')).toThrow(/TRUST_PROXY: 500 hops is more than 20/);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   type Ack,
   CHAT_NAMESPACE,
@@ -67,12 +67,18 @@ export class TestClient {
     });
   }
 
-  static connect(url: string, token?: string): Promise<TestClient> {
+  /** WebSocket only, no reconnection, unless `options` say otherwise (e.g. `transports: ['polling']`). */
+  static connect(
+    url: string,
+    token?: string,
+    options: Partial<ManagerOptions & SocketOptions> = {},
+  ): Promise<TestClient> {
     const socket = io(`${url}${CHAT_NAMESPACE}`, {
       auth: token ? { token } : {},
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
+      ...options,
     });
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(new TestClient(socket)));
