@@ -168,6 +168,7 @@ describe.skipIf(skipped).each(['streams', 'pubsub'] as const)(
         const indexes = new Set(received().map((delta) => delta.index));
         const missing = sent.filter((delta) => !indexes.has(delta.index));
         expect(missing.length).toBeGreaterThan(0);
+        console.info(`pubsub: the other tab missed ${missing.length} of ${sent.length} deltas`);
       }
       // Either way the store has the whole reply for a tab that catches up.
       const joined = await otherTab.ok('session:join', { sessionId, afterSeq: 0 });
