@@ -21,19 +21,27 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
-  // Refused connections are expected until the server listens; they are retried, not errors.
-  probe.on('error', () => undefined);
-  for (let tries = 0; tries < 100; tries += 1) {
+  // One short-lived probe per try: a client whose first connection was refused stays "connecting", and
+  // connect() on it again throws, so retrying one probe would wait out the whole loop.
+  let listening = false;
+  for (let tries = 0; tries < 200 && !listening; tries += 1) {
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+    // Refused connections are expected until the server listens; they are retried, not errors.
+    probe.on('error', () => undefined);
     try {
       await probe.connect();
       await probe.ping();
-      break;
+      listening = true;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } finally {
+      probe.disconnect();
     }
   }
-  probe.disconnect();
+  if (!listening) {
+    child.kill();
+    throw new Error(`redis-server did not start on port ${port}`);
+  }
   return {
     port,
     connect: () => new Redis({ port, host: '127.0.0.1' }),
