@@ -46,6 +46,7 @@ export async function startServer(
   const { router } = providers;
   const chat = new ChatService({
     store,
+    leases: shared.turnLeases,
     router,
     recommender,
     logger: log,

@@ -19,6 +19,7 @@ import { ConversationMemory } from './conversation-memory.js';
 import { DeltaPacer } from './delta-pacer.js';
 import { HeldSink } from './held-sink.js';
 import { SessionQueue } from './session-queue.js';
+import { localTurnLeases, type TurnLease, type TurnLeases } from './turn-leases.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
 import type { TurnSink } from './turn-sink.js';
 
@@ -38,6 +39,8 @@ export interface ChatServiceOptions {
   recommender: Recommender;
   logger: Logger;
   settings: ChatSettings;
+  /** One turn per session across instances (default: this instance's queue alone). */
+  leases?: TurnLeases;
 }
 
 /** Upper bound on what one session:join returns; a client pages through REST beyond it. */
@@ -59,9 +62,13 @@ export class ChatService {
   private readonly memory: ConversationMemory;
   private readonly pacer: DeltaPacer;
   private readonly owners = new LRUCache<string, string>({ max: OWNERS_CACHED });
+  private readonly leases: TurnLeases;
+  /** Aborts turns still waiting for their session's lease when the service closes. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: ChatServiceOptions) {
     this.queue = new SessionQueue(options.settings.queueDepth);
+    this.leases = options.leases ?? localTurnLeases;
     this.pacer = new DeltaPacer(options.settings.coalesceMs, options.settings.deltaFramesPerSecond);
     this.memory = new ConversationMemory(options.store, {
       messagesPerSession: CONTEXT_MESSAGES,
@@ -183,20 +190,45 @@ export class ChatService {
   }
 
   private async runTurnFor(userId: string, message: Message, sink: TurnSink): Promise<void> {
+    let lease: TurnLease;
+    try {
+      lease = await this.leases.acquire(message.sessionId, this.closing.signal);
+    } catch {
+      this.pendingMessageIds.delete(message.id);
+      return;
+    }
+    try {
+      // The same message may have reached another instance too; whichever got the lease first answered.
+      if (this.leases.shared && (await this.isAnswered(message))) return;
+      await this.runLeasedTurn(userId, message, sink);
+    } finally {
+      this.pendingMessageIds.delete(message.id);
+      await lease.release();
+    }
+  }
+
+  private async runLeasedTurn(userId: string, message: Message, sink: TurnSink): Promise<void> {
     const turnId = randomUUID();
     const controller = new AbortController();
     this.activeTurns.set(message.sessionId, { turnId, controller });
     try {
       await runTurn(
         { ...this.options, memory: this.memory, pacer: this.pacer, sink },
-        { turnId, sessionId: message.sessionId, userId, signal: controller.signal },
+        { turnId, sessionId: message.sessionId, userId, replyTo: message.id, signal: controller.signal },
       );
     } catch (error) {
       this.options.logger.error({ err: error, turnId }, 'turn crashed');
     } finally {
       this.activeTurns.delete(message.sessionId);
-      this.pendingMessageIds.delete(message.id);
     }
+  }
+
+  /** Whether a stored assistant message already answers this user message (read from the store). */
+  private async isAnswered(message: Message): Promise<boolean> {
+    const recent = await this.options.store.recentMessages(message.sessionId, CONTEXT_MESSAGES * 2);
+    return recent.some(
+      (candidate) => candidate.role === 'assistant' && candidate.meta?.replyTo === message.id,
+    );
   }
 
   private async assertBudget(userId: string): Promise<void> {
@@ -253,6 +285,7 @@ export class ChatService {
 
   /** Graceful shutdown: stop running turns (their partial answers are stored) and wait for the queue. */
   async close(): Promise<void> {
+    this.closing.abort();
     for (const { controller } of this.activeTurns.values()) controller.abort();
     await this.queue.drain();
   }

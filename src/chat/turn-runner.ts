@@ -42,6 +42,8 @@ export interface TurnInput {
   turnId: string;
   sessionId: string;
   userId: string;
+  /** The user message this turn answers. */
+  replyTo: string;
   signal: AbortSignal;
 }
 
@@ -297,6 +299,7 @@ function metaOf(input: TurnInput, record: TurnRecord, totalMs: number): Assistan
     record.attempts.reduce((total, attempt) => total + pick(attempt), 0);
   return {
     turnId: input.turnId,
+    replyTo: input.replyTo,
     provider: record.provider,
     model: record.model,
     inputTokens: sum((attempt) => attempt.inputTokens),

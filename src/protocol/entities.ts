@@ -49,6 +49,8 @@ export type Attempt = z.infer<typeof attemptSchema>;
 
 const assistantMetaSchema = z.object({
   turnId: z.string(),
+  /** The id of the user message this reply answers (absent in replies stored before it was recorded). */
+  replyTo: z.string().optional(),
   provider: z.string(),
   model: z.string(),
   inputTokens: z.number().int(),

@@ -2,10 +2,12 @@ import { createAdapter as createPubSubAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { localTurnLeases, type TurnLeases } from '../chat/index.js';
 import type { Logger } from '../logger.js';
 import { type HealthStore, MemoryHealthStore } from '../providers/index.js';
 import { openRedis, whenReady } from './redis-connection.js';
 import { RedisHealthStore } from './redis-health-store.js';
+import { RedisTurnLeases } from './redis-turn-leases.js';
 import { withUnawaitedWrites } from './unawaited-writes.js';
 
 export interface RateLimiterSettings {
@@ -44,6 +46,8 @@ export interface SharedState {
   rateLimiter(settings: RateLimiterSettings): RateLimiterAbstract;
   /** Deployment health for the router. */
   readonly providerHealth: HealthStore;
+  /** One turn per session at a time, across instances. */
+  readonly turnLeases: TurnLeases;
   status(): SharedStateStatus;
   close(): Promise<void>;
 }
@@ -68,6 +72,7 @@ function localState(): SharedState {
     rateLimiter: ({ keyPrefix, points, durationSeconds }) =>
       new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds }),
     providerHealth: new MemoryHealthStore(),
+    turnLeases: localTurnLeases,
     status: () => ({ connected: true }),
     close: async () => {},
   };
@@ -135,6 +140,7 @@ async function redisState(
         insuranceLimiter: new RateLimiterMemory({ keyPrefix: limit, points, duration: durationSeconds }),
       }),
     providerHealth: new RedisHealthStore({ redis: health, prefix: `${keyPrefix}provider-health:` }),
+    turnLeases: new RedisTurnLeases({ redis: commands, prefix: keyPrefix, logger }),
     status() {
       const down = connections.filter((redis) => redis.status !== 'ready').length;
       if (down === 0) return { connected: true };

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { TurnLease, TurnLeases } from '../chat/index.js';
+import { localTurnLeases } from '../chat/index.js';
+import { EchoError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** Only the holder may extend or release: compare the value, then act, atomically. */
+const renewScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
+export interface RedisTurnLeaseOptions {
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  /** A holder that stops renewing (its instance died) loses the lease after this long. */
+  ttlMs?: number;
+  /** How often a waiting instance tries again. */
+  pollMs?: number;
+}
+
+function wait(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, milliseconds);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * Session turn leases in Redis: `SET key holder NX PX ttl`, renewed at a third of the TTL while held,
+ * released by compare-and-delete. The holder value carries a fencing token from one counter. While Redis
+ * is away, leases fall back to this instance alone (degraded, like everything shared).
+ */
+export class RedisTurnLeases implements TurnLeases {
+  readonly shared = true;
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #logger: Logger;
+  readonly #ttlMs: number;
+  readonly #pollMs: number;
+  readonly #instanceId = randomUUID();
+
+  constructor(options: RedisTurnLeaseOptions) {
+    this.#redis = options.redis;
+    this.#prefix = options.prefix;
+    this.#logger = options.logger;
+    this.#ttlMs = options.ttlMs ?? 10_000;
+    this.#pollMs = options.pollMs ?? 100;
+  }
+
+  async acquire(sessionId: string, signal: AbortSignal): Promise<TurnLease> {
+    const key = `${this.#prefix}turn-lease:${sessionId}`;
+    if (this.#redis.status !== 'ready') return localTurnLeases.acquire(sessionId, signal);
+    try {
+      const token = await this.#redis.incr(`${this.#prefix}turn-lease-token`);
+      const holder = `${this.#instanceId}:${token}`;
+      for (;;) {
+        if (signal.aborted) throw new EchoError('cancelled', 'Stopped waiting for the session');
+        if ((await this.#redis.set(key, holder, 'PX', this.#ttlMs, 'NX')) === 'OK') {
+          return this.#held(key, holder, token);
+        }
+        await wait(this.#pollMs, signal);
+      }
+    } catch (error) {
+      if (error instanceof EchoError) throw error;
+      this.#logger.warn(
+        { sessionId, error: String(error) },
+        'turn lease unavailable; running on this instance alone',
+      );
+      return localTurnLeases.acquire(sessionId, signal);
+    }
+  }
+
+  #held(key: string, holder: string, token: number): TurnLease {
+    const renew = () => {
+      this.#redis.eval(renewScript, 1, key, holder, this.#ttlMs).then(
+        (renewed) => {
+          if (renewed === 0) this.#logger.warn({ key, token }, 'turn lease lost while the turn runs');
+        },
+        (error: unknown) => this.#logger.debug({ key, error: String(error) }, 'turn lease renewal failed'),
+      );
+    };
+    const timer = setInterval(renew, Math.max(100, Math.floor(this.#ttlMs / 3)));
+    timer.unref();
+    return {
+      token,
+      release: async () => {
+        clearInterval(timer);
+        await this.#redis.eval(releaseScript, 1, key, holder).catch((error: unknown) => {
+          // It expires by itself; a waiting instance gets it then.
+          this.#logger.debug({ key, error: String(error) }, 'turn lease release failed');
+        });
+      },
+    };
+  }
+}
