@@ -69,8 +69,9 @@ export async function startServer(
     port,
     config,
     async close() {
+      gateway.startDraining();
+      await chat.finish(config.SHUTDOWN_GRACE_MS);
       sweeper.stop();
-      await chat.close();
       await gateway.close();
       await providers.close();
       await shared.close();
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
   console.log(`EchoTune is listening: open ${server.url} in your browser`);
   const shutdown = (signal: string) => {
     console.log(`${signal} received, shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Past the turns' grace, the rest of the shutdown has this long before the process gives up.
+    const force = setTimeout(() => process.exit(1), server.config.SHUTDOWN_GRACE_MS + 10_000);
     force.unref();
     server.close().then(
       () => process.exit(0),

@@ -178,6 +178,11 @@ async function start(): Promise<void> {
       );
     },
     transports: ['websocket', 'polling'],
+    // Jittered exponential backoff (0.5 s doubling to 10 s, ±50 %): when an instance restarts, its
+    // listeners come back spread out instead of all at once.
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
   });
   listen(socket);
   socket.on('connect', () => {

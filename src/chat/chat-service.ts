@@ -185,8 +185,7 @@ export class ChatService {
   /** A repeated send whose first attempt was stored but never answered (e.g. the node died) gets its turn. */
   private async isUnanswered(message: Message): Promise<boolean> {
     if (this.pendingMessageIds.has(message.id)) return false;
-    const session = await this.options.store.getSession(message.sessionId);
-    return session?.lastSeq === message.seq;
+    return !(await this.isAnswered(message));
   }
 
   private async runTurnFor(userId: string, message: Message, sink: TurnSink): Promise<void> {
@@ -223,11 +222,18 @@ export class ChatService {
     }
   }
 
-  /** Whether a stored assistant message already answers this user message (read from the store). */
+  /**
+   * Whether a stored reply answers this user message (read from the store: another instance may have
+   * written it). A reply the service interrupted (shutdown) does not count: the resend is answered again.
+   */
   private async isAnswered(message: Message): Promise<boolean> {
     const recent = await this.options.store.recentMessages(message.sessionId, CONTEXT_MESSAGES * 2);
+    const replies = recent.filter((candidate) => candidate.meta?.replyTo === message.id);
+    if (replies.length > 0) return replies.some((reply) => reply.meta?.finishReason !== 'interrupted');
+    // Replies stored before they named their message: answered when one follows it.
     return recent.some(
-      (candidate) => candidate.role === 'assistant' && candidate.meta?.replyTo === message.id,
+      (candidate) =>
+        candidate.seq > message.seq && candidate.meta !== null && candidate.meta.replyTo === undefined,
     );
   }
 
@@ -283,10 +289,31 @@ export class ChatService {
     return { feedbackId: feedback.id };
   }
 
-  /** Graceful shutdown: stop running turns (their partial answers are stored) and wait for the queue. */
+  /**
+   * Graceful shutdown: running and queued turns get up to `graceMs` to finish; then whatever still runs
+   * is stopped (its partial answer is stored) and close() waits for it.
+   */
+  async finish(graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.queue.drain(), deadline]);
+    clearTimeout(timer);
+    await this.close();
+  }
+
+  /** Stops running turns at once (their partial answers are stored) and waits for the queue. */
   async close(): Promise<void> {
     this.closing.abort();
-    for (const { controller } of this.activeTurns.values()) controller.abort();
+    const stopped = new EchoError(
+      'unavailable',
+      'This instance shut down before the reply finished; send again',
+      {
+        retryable: true,
+      },
+    );
+    for (const { controller } of this.activeTurns.values()) controller.abort(stopped);
     await this.queue.drain();
   }
 }

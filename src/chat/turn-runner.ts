@@ -160,7 +160,7 @@ async function streamStep(
         break;
     }
   }
-  if (input.signal.aborted) throw new EchoError('cancelled', 'The turn was cancelled');
+  if (input.signal.aborted) throw abortError(input.signal);
   return calls;
 }
 
@@ -343,6 +343,19 @@ function doneEvent(input: TurnInput, message: Message) {
   };
 }
 
+/** Why an aborted turn stopped: the listener cancelled it, unless the aborter gave its own reason. */
+function abortError(signal: AbortSignal): EchoError {
+  return signal.reason instanceof EchoError
+    ? signal.reason
+    : new EchoError('cancelled', 'The turn was cancelled');
+}
+
+/** `interrupted`: stopped by the service (shutdown), so a resend of the message is answered again. */
+function finishReasonFor(error: EchoError): string {
+  if (error.code === 'cancelled') return 'cancelled';
+  return error.code === 'unavailable' ? 'interrupted' : 'error';
+}
+
 /** Keeps the partial answer (a reconnecting client will find it) and tells the room why the turn ended. */
 async function endWithError(
   deps: TurnDependencies,
@@ -351,13 +364,11 @@ async function endWithError(
   totalMs: number,
   caught: unknown,
 ): Promise<void> {
-  const error = input.signal.aborted
-    ? new EchoError('cancelled', 'The turn was cancelled')
-    : toEchoError(caught);
+  const error = input.signal.aborted ? abortError(input.signal) : toEchoError(caught);
   if (error.code === 'internal') deps.logger.error({ err: caught, turnId: input.turnId }, 'turn failed');
   else deps.logger.info({ code: error.code, turnId: input.turnId }, 'turn ended early');
   if (record.text.length > 0) {
-    record.finishReason = error.code === 'cancelled' ? 'cancelled' : 'error';
+    record.finishReason = finishReasonFor(error);
     await storeAssistantMessage(deps, input, record, totalMs).catch((storeError: unknown) =>
       deps.logger.error({ err: storeError, turnId: input.turnId }, 'could not store partial answer'),
     );

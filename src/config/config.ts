@@ -45,6 +45,7 @@ export const configSchema = z.object({
   DELTA_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
   DELTA_FRAMES_PER_SECOND: z.coerce.number().int().min(0).default(2000),
   DISCONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   // false, a hop count or proxy addresses/CIDRs; `true` is refused (anyone could spoof X-Forwarded-For).
   TRUST_PROXY: trustProxySchema,
   SERVE_CLIENT: boolean.default(true),

@@ -37,6 +37,8 @@ export interface GatewayOptions {
 export interface Gateway {
   app: FastifyInstance;
   io: ChatServer;
+  /** Shutdown begins: /ready answers 503 so the balancer drains, new sockets and messages are refused. */
+  startDraining(): void;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ),
   });
 
-  registerHealthRoutes(app, { store, shared, router: options.router, startedAt: Date.now() });
+  const draining = { value: false };
+  registerHealthRoutes(app, {
+    store,
+    shared,
+    router: options.router,
+    startedAt: Date.now(),
+    draining: () => draining.value,
+  });
   registerAuthRoutes(app, { store, tokens });
   await app.register(async (api) => {
     requireBearerToken(api, tokens);
@@ -97,12 +106,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ),
     logger,
     disconnectGraceMs: config.DISCONNECT_GRACE_MS,
+    draining: () => draining.value,
     crossInstance: shared.kind !== 'local',
   });
 
   return {
     app,
     io,
+    startDraining() {
+      draining.value = true;
+    },
     async close() {
       await io.close();
       await app.close().catch(() => undefined);

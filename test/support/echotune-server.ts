@@ -29,6 +29,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     DISCONNECT_GRACE_MS: '2000',
+    SHUTDOWN_GRACE_MS: '1000',
     ...env,
   });
   const clients: TestClient[] = [];

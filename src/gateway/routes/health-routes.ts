@@ -8,6 +8,8 @@ interface HealthDependencies {
   shared: Pick<SharedState, 'kind' | 'status'>;
   router: Pick<ModelRouter, 'status'>;
   startedAt: number;
+  /** True once shutdown began. */
+  draining: () => boolean;
 }
 
 /** Load balancers and probes ask often; their checks never count against a client's budget. */
@@ -24,8 +26,9 @@ async function storeReachable(store: HealthDependencies['store']): Promise<boole
 
 /**
  * `/health`: liveness and the store's reachability (the container HEALTHCHECK). `/ready`: whether a load
- * balancer should send traffic here: 503 without a store or any available deployment; `degraded`
- * (still 200) while Redis is away, since this instance keeps serving its own clients.
+ * balancer should send traffic here: 503 while shutting down or without a store or any available
+ * deployment; `degraded` (still 200) while Redis is away, since this instance keeps serving its own
+ * clients.
  */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependencies): void {
   const uptimeSeconds = () => Math.round((Date.now() - deps.startedAt) / 1000);
@@ -37,6 +40,11 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependenc
   });
 
   app.get('/ready', unlimited, async (_request, reply) => {
+    if (deps.draining()) {
+      return reply
+        .status(503)
+        .send({ status: 'draining', reasons: ['shutting down: finishing running turns'] });
+    }
     const reasons: string[] = [];
     if (!(await storeReachable(deps.store))) reasons.push(`store (${deps.store.kind}) unreachable`);
     if (!deps.router.status().some((deployment) => deployment.circuit !== 'open')) {

@@ -37,6 +37,8 @@ export interface ChatNamespaceOptions {
   disconnectGraceMs: number;
   /** True when an adapter connects several instances (turn cancels are then forwarded to them). */
   crossInstance: boolean;
+  /** True once shutdown began: new connections and new messages go to another instance. */
+  draining: () => boolean;
 }
 
 type Handler<E extends ClientEventName> = (
@@ -51,6 +53,11 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
   const { chat } = options;
 
   namespace.use((socket, next) => {
+    if (options.draining()) {
+      const error = new EchoError('unavailable', 'This instance is shutting down; connect again');
+      next(Object.assign(new Error(error.message), { data: error.toPayload() }));
+      return;
+    }
     options.tokens.verify(socket.handshake.auth?.token).then(
       (claims) => {
         socket.data.userId = claims.userId;
@@ -75,6 +82,11 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
       return result;
     },
     'message:send': async (socket, payload) => {
+      if (options.draining()) {
+        throw new EchoError('unavailable', 'This instance is shutting down; reconnect and send again', {
+          retryable: true,
+        });
+      }
       const sent = await chat.sendMessage(socket.data.userId, payload, sink);
       // The sender hears its own turn even if it never joined: chat broadcasts on the next tick, after this.
       await socket.join(roomForSession(payload.sessionId));
