@@ -59,6 +59,7 @@ export async function startServer(
       budgetUsdPerDay: config.BUDGET_USD_PER_DAY,
     },
   });
+  await shared.announce(store.location);
   const gateway = await createGateway({ config, logger: log, store, chat, recommender, router, shared });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
   const address = gateway.app.server.address();

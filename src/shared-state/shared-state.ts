@@ -5,6 +5,7 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'r
 import { localTurnLeases, type TurnLeases } from '../chat/index.js';
 import type { Logger } from '../logger.js';
 import { type HealthStore, MemoryHealthStore } from '../providers/index.js';
+import { InstanceRegistry } from './instance-registry.js';
 import { openRedis, whenReady } from './redis-connection.js';
 import { RedisHealthStore } from './redis-health-store.js';
 import { RedisTurnLeases } from './redis-turn-leases.js';
@@ -28,8 +29,8 @@ export type AdapterKind = 'pubsub' | 'streams';
 export interface SharedStateStatus {
   /** False while some connection to Redis is down: this instance then serves only its own clients. */
   connected: boolean;
-  /** Why not, for /ready and the log. */
-  reason?: string;
+  /** What is not shared as it should be, for /ready (empty when all is well). */
+  reasons: string[];
 }
 
 /**
@@ -48,6 +49,8 @@ export interface SharedState {
   readonly providerHealth: HealthStore;
   /** One turn per session at a time, across instances. */
   readonly turnLeases: TurnLeases;
+  /** Tells the other instances which store this one uses (and learns theirs). */
+  announce(store: string): Promise<void>;
   status(): SharedStateStatus;
   close(): Promise<void>;
 }
@@ -73,7 +76,8 @@ function localState(): SharedState {
       new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds }),
     providerHealth: new MemoryHealthStore(),
     turnLeases: localTurnLeases,
-    status: () => ({ connected: true }),
+    announce: async () => {},
+    status: () => ({ connected: true, reasons: [] }),
     close: async () => {},
   };
 }
@@ -126,6 +130,7 @@ async function redisState(
   const connections = [commands, health, ...adapterConnections];
   const ready = await Promise.all(connections.map((redis) => whenReady(redis, startupWaitMs)));
   if (ready.includes(false)) logger.warn('redis is not reachable; starting degraded (this instance alone)');
+  const instances = new InstanceRegistry({ redis: commands, prefix: keyPrefix, logger });
   return {
     kind: 'redis',
     socketAdapter: adapter,
@@ -141,15 +146,19 @@ async function redisState(
       }),
     providerHealth: new RedisHealthStore({ redis: health, prefix: `${keyPrefix}provider-health:` }),
     turnLeases: new RedisTurnLeases({ redis: commands, prefix: keyPrefix, logger }),
+    announce: (store) => instances.announce(store),
     status() {
+      const reasons: string[] = [];
       const down = connections.filter((redis) => redis.status !== 'ready').length;
-      if (down === 0) return { connected: true };
-      return {
-        connected: false,
-        reason: `redis unreachable (${down} of ${connections.length} connections down)`,
-      };
+      if (down > 0) reasons.push(`redis unreachable (${down} of ${connections.length} connections down)`);
+      const foreign = instances.foreignStores;
+      if (foreign.length > 0) {
+        reasons.push(`other instances use another store (${foreign.join(', ')}): give all one MONGODB_URI`);
+      }
+      return { connected: down === 0, reasons };
     },
     async close() {
+      await instances.stop();
       await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
     },
   };

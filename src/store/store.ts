@@ -96,6 +96,11 @@ export interface UsageStore {
 /** Opening is the adapter's factory; this is what an open store does about its own life. */
 export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'mongo';
+  /**
+   * Which database this is, the same for every process that opens it (SQLite: host and file; MongoDB:
+   * hosts and database name, never credentials), so instances can tell whether they share one.
+   */
+  readonly location: string;
   /** Creates tables/collections and indexes and applies pending migrations; idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -145,3 +145,39 @@ describe.skipIf(skipped)('two instances sharing Redis count one REST budget', ()
     }
   });
 });
+
+describe.skipIf(skipped)('instances that share Redis but not a store', () => {
+  it('say so in /ready and keep saying ready when they do share one', async () => {
+    const redis = await startRedisServer();
+    const shared = {
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+    };
+    const commonDir = mkdtempSync(join(tmpdir(), 'echotune-common-'));
+    const together = [
+      await startTestServer({ ...shared, DATA_DIR: commonDir }),
+      await startTestServer({ ...shared, DATA_DIR: commonDir }),
+    ];
+    const apart = await startTestServer(shared);
+    let apartStopped = false;
+    try {
+      const ready = async (server: TestServer) => (await fetch(`${server.url}/ready`)).json();
+      // The ones sharing a file see the third, which has its own: every instance is told.
+      for (const server of [...together, apart]) {
+        await expect.poll(async () => (await ready(server)).status, { timeout: 12_000 }).toBe('degraded');
+        expect((await ready(server)).reasons.join(' ')).toMatch(/other instances use another store.*sqlite:/);
+      }
+      await apart.stop();
+      apartStopped = true;
+      // Once the odd one is gone (its announcement is removed), the two sharing a store are ready again.
+      for (const server of together) {
+        await expect.poll(async () => (await ready(server)).status, { timeout: 12_000 }).toBe('ready');
+      }
+    } finally {
+      for (const server of together) await server.stop();
+      if (!apartStopped) await apart.stop();
+      redis.stop();
+      rmSync(commonDir, { recursive: true, force: true });
+    }
+  }, 40_000);
+});

@@ -50,12 +50,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependenc
     if (!deps.router.status().some((deployment) => deployment.circuit !== 'open')) {
       reasons.push('no model deployment available (every circuit is open)');
     }
-    const shared = deps.shared.status();
-    if (reasons.length > 0) {
-      if (!shared.connected && shared.reason) reasons.push(shared.reason);
-      return reply.status(503).send({ status: 'not_ready', reasons });
-    }
-    if (!shared.connected) return { status: 'degraded', reasons: [shared.reason ?? 'redis unreachable'] };
+    const shared = deps.shared.status().reasons;
+    if (reasons.length > 0)
+      return reply.status(503).send({ status: 'not_ready', reasons: [...reasons, ...shared] });
+    if (shared.length > 0) return { status: 'degraded', reasons: shared };
     return { status: 'ready', reasons: [] };
   });
 }

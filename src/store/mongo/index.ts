@@ -20,7 +20,8 @@ export async function createMongoStore(options: {
     timeoutMs: config.MONGODB_TIMEOUT_MS,
     maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
   });
-  const store = openMongoStore({ ...connection, logger });
+  const location = `mongo:${describeHosts(uri)}/${databaseNameFor(uri, config.MONGODB_DB)}`;
+  const store = openMongoStore({ ...connection, location, logger });
   try {
     await store.init();
   } catch (error) {

@@ -17,11 +17,18 @@ import { MongoUsage } from './mongo-usage.js';
  * operations only (no transactions), so it also runs on FerretDB; see docs/store.md for what FerretDB
  * lacks.
  */
-export function openMongoStore(options: { client: MongoClient; db: Db; logger?: Logger | undefined }): Store {
+export function openMongoStore(options: {
+  client: MongoClient;
+  db: Db;
+  /** Hosts and database name, as logged (no credentials). */
+  location: string;
+  logger?: Logger | undefined;
+}): Store {
   const { client, db, logger } = options;
   let traits: ServerTraits = mongoDbTraits;
   const lifecycle = {
     kind: 'mongo' as const,
+    location: options.location,
     init: () =>
       guard('init', async () => {
         await applyMongoMigrations(db, { logger });

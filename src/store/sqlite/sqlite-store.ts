@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { Store } from '../store.js';
 import { guard, guardStore } from '../store-failure.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
@@ -23,11 +26,16 @@ export interface SqliteStore extends Store {
  * immediate transactions cover other processes.
  */
 export function openSqliteStore(options: { path: string }): SqliteStore {
+  const location =
+    options.path === ':memory:'
+      ? `sqlite:memory:${randomUUID()}`
+      : `sqlite:${hostname()}:${resolve(options.path)}`;
   const statements = new SqliteStatements(openSqliteDatabase(options.path));
   const { database } = statements;
   let checkpointer: WalCheckpointer | null = null;
   const lifecycle = {
     kind: 'sqlite' as const,
+    location,
     get checkpointer() {
       return checkpointer;
     },
