@@ -9,5 +9,6 @@ export type {
   RecommendationStore,
   Store,
   StoreLifecycle,
+  TurnProgressStore,
   UsageStore,
 } from './store.js';

@@ -106,3 +106,21 @@ export interface PageRequest {
   cursor?: string | undefined;
   limit: number;
 }
+
+/**
+ * A turn still running, as far as it got: saved at intervals by the instance running it, so that another
+ * instance (or this one after a restart) can finish it when that instance is gone.
+ */
+export interface TurnProgress {
+  turnId: string;
+  sessionId: string;
+  userId: string;
+  /** The user message the turn answers. */
+  replyTo: string;
+  text: string;
+  recommendationIds: string[];
+  /** turn:delta frames sent so far, so a finishing instance numbers the rest after them. */
+  deltaFrames: number;
+  updatedAt: string;
+}
+export type NewTurnProgress = Omit<TurnProgress, 'updatedAt'>;

@@ -9,6 +9,7 @@ import type {
   Store,
   StoreLifecycle,
   StoreParts,
+  TurnProgressStore,
   UsageStore,
 } from './store.js';
 
@@ -67,5 +68,6 @@ export function guardStore<Lifecycle extends StoreLifecycle>(
     guardRole<ListeningStore>(parts.listening),
     guardRole<JobStore>(parts.jobs),
     guardRole<UsageStore>(parts.usage),
+    guardRole<TurnProgressStore>(parts.turns),
   );
 }

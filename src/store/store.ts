@@ -10,11 +10,13 @@ import type {
   NewImportJob,
   NewMessage,
   NewRecommendation,
+  NewTurnProgress,
   NewUsageRecord,
   Page,
   PageRequest,
   Recommendation,
   Session,
+  TurnProgress,
   User,
 } from './records.js';
 
@@ -93,6 +95,15 @@ export interface UsageStore {
   sumUsageCost(userId: string, since: Date): Promise<number>;
 }
 
+/** Running turns' progress, for finishing a turn whose instance is gone. */
+export interface TurnProgressStore {
+  /** Inserts or replaces by turnId, stamping updatedAt. */
+  saveTurnProgress(progress: NewTurnProgress): Promise<void>;
+  deleteTurnProgress(turnId: string): Promise<void>;
+  /** Every saved progress, oldest first (a running instance has few). */
+  listTurnProgress(limit: number): Promise<TurnProgress[]>;
+}
+
 /** Opening is the adapter's factory; this is what an open store does about its own life. */
 export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'mongo';
@@ -113,7 +124,8 @@ export type Store = StoreLifecycle &
   CatalogStore &
   ListeningStore &
   JobStore &
-  UsageStore;
+  UsageStore &
+  TurnProgressStore;
 
 /** The per-area parts an adapter implements, one per role; see guardStore(). */
 export interface StoreParts {
@@ -123,6 +135,7 @@ export interface StoreParts {
   listening: Part<ListeningStore>;
   jobs: Part<JobStore>;
   usage: Part<UsageStore>;
+  turns: Part<TurnProgressStore>;
 }
 
 /** A role as an adapter's part implements it: as is, or answering at once (better-sqlite3 is synchronous). */

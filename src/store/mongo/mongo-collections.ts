@@ -7,6 +7,7 @@ import type {
   RecommendationDocument,
   SessionDocument,
   TrackDocument,
+  TurnProgressDocument,
   UsageDocument,
   UserDocument,
 } from './mongo-documents.js';
@@ -22,6 +23,7 @@ export interface MongoCollections {
   history: Collection<HistoryDocument>;
   importJobs: Collection<ImportJobDocument>;
   usage: Collection<UsageDocument>;
+  turnProgress: Collection<TurnProgressDocument>;
 }
 
 export function collectionsOf(db: Db): MongoCollections {
@@ -35,5 +37,6 @@ export function collectionsOf(db: Db): MongoCollections {
     history: db.collection<HistoryDocument>('listening_history'),
     importJobs: db.collection<ImportJobDocument>('import_jobs'),
     usage: db.collection<UsageDocument>('usage'),
+    turnProgress: db.collection<TurnProgressDocument>('turn_progress'),
   };
 }

@@ -6,6 +6,7 @@ import type {
   Message,
   Recommendation,
   Session,
+  TurnProgress,
   UsageRecord,
   User,
 } from '../records.js';
@@ -36,6 +37,7 @@ export type TrackDocument = Omit<CatalogTrack, 'id'> & { _id: string };
 export type HistoryDocument = ListeningEvent & { _id: string };
 export type ImportJobDocument = Omit<ImportJob, 'id'> & { _id: string };
 export type UsageDocument = Omit<UsageRecord, 'id'> & { _id: string };
+export type TurnProgressDocument = Omit<TurnProgress, 'turnId'> & { _id: string };
 
 /** Renames `_id` back to `id`; the rest of the document is already the record. */
 export function fromDocument<Document extends { _id: string }>(

@@ -92,3 +92,8 @@ export async function dropTrackSearchText(db: Db): Promise<void> {
   }
   await tracks.updateMany({ searchText: { $exists: true } }, { $unset: { searchText: '' } });
 }
+
+/** Version 3: running turns' progress, read oldest first. Idempotent. */
+export async function createTurnProgressIndex(db: Db): Promise<void> {
+  await collectionsOf(db).turnProgress.createIndex({ updatedAt: 1, _id: 1 }, { name: 'oldest' });
+}

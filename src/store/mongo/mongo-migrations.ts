@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../../logger.js';
-import { createMongoIndexes, dropTrackSearchText } from './mongo-indexes.js';
+import { createMongoIndexes, createTurnProgressIndex, dropTrackSearchText } from './mongo-indexes.js';
 
 export interface MongoMigration {
   version: number;
@@ -25,6 +25,7 @@ const schemaDocumentId = 'schema';
 export const mongoMigrations: readonly MongoMigration[] = [
   { version: 1, name: 'indexes', up: createMongoIndexes },
   { version: 2, name: 'tracks lose the unused text-search field', up: dropTrackSearchText },
+  { version: 3, name: 'running turns save their progress', up: createTurnProgressIndex },
 ];
 
 /** Runs every migration above the recorded version, in order, recording each as it completes. */

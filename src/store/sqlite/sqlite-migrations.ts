@@ -129,6 +129,23 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
     name: 'tracks lose the unused text-search column',
     sql: 'ALTER TABLE tracks DROP COLUMN search_text;',
   },
+  {
+    version: 3,
+    name: 'running turns save their progress',
+    sql: `
+      CREATE TABLE turn_progress (
+        turn_id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        reply_to TEXT NOT NULL,
+        text TEXT NOT NULL,
+        recommendation_ids TEXT NOT NULL,
+        delta_frames INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX turn_progress_oldest ON turn_progress (updated_at);
+    `,
+  },
 ];
 
 /**

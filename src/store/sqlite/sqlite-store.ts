@@ -11,6 +11,7 @@ import { SqliteListening } from './sqlite-listening.js';
 import { applySqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecommendations } from './sqlite-recommendations.js';
 import { SqliteStatements } from './sqlite-statements.js';
+import { SqliteTurns } from './sqlite-turns.js';
 import { SqliteUsage } from './sqlite-usage.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -61,5 +62,6 @@ export function openSqliteStore(options: { path: string }): SqliteStore {
     listening: new SqliteListening(statements),
     jobs: new SqliteJobs(statements),
     usage: new SqliteUsage(statements),
+    turns: new SqliteTurns(statements),
   });
 }
