@@ -118,8 +118,15 @@ function sendFeedback(socket: ChatSocket, recommendationId: string): FeedbackHan
 
 function listen(socket: ChatSocket): void {
   socket.on('message:new', ({ message }) => showStoredMessage(message));
-  socket.on('turn:start', ({ turnId, provider, model }) => {
-    setBubbleMeta(liveTurn(turnId).bubble, `${provider} · ${model} · thinking…`);
+  socket.on('turn:start', ({ turnId, provider, model, resumedText }) => {
+    const turn = liveTurn(turnId);
+    // Another instance finishes a reply whose instance stopped: its text so far, then deltas from 0.
+    if (resumedText !== undefined) {
+      turn.text = resumedText;
+      turn.nextIndex = 0;
+      setBubbleText(turn.bubble, turn.text);
+    }
+    setBubbleMeta(turn.bubble, `${provider} · ${model} · thinking…`);
   });
   socket.on('turn:delta', ({ turnId, index, text }) => {
     const turn = liveTurn(turnId);

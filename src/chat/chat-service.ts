@@ -12,7 +12,7 @@ import type {
 } from '../protocol/index.js';
 import type { ModelRouter } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
-import type { PageRequest } from '../store/index.js';
+import type { PageRequest, TurnProgress } from '../store/index.js';
 import type { ChatStore } from './chat-store.js';
 import { CONTEXT_MESSAGES } from './context-builder.js';
 import { ConversationMemory } from './conversation-memory.js';
@@ -48,6 +48,8 @@ const JOIN_MESSAGE_LIMIT = 500;
 /** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
 const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
+/** How often an instance sharing leases looks for turns whose instance is gone. */
+const RECOVERY_EVERY_MS = 2_000;
 /** Session owners remembered (a session never changes hands), sparing a store read per message. */
 const OWNERS_CACHED = 100_000;
 
@@ -65,6 +67,10 @@ export class ChatService {
   private readonly leases: TurnLeases;
   /** Aborts turns still waiting for their session's lease when the service closes. */
   private readonly closing = new AbortController();
+  /** Turns being finished here on behalf of an instance that is gone. */
+  private readonly resuming = new Set<string>();
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  private recovering = false;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.queue = new SessionQueue(options.settings.queueDepth);
@@ -206,14 +212,26 @@ export class ChatService {
     }
   }
 
-  private async runLeasedTurn(userId: string, message: Message, sink: TurnSink): Promise<void> {
-    const turnId = randomUUID();
+  private async runLeasedTurn(
+    userId: string,
+    message: Message,
+    sink: TurnSink,
+    resume?: TurnProgress,
+  ): Promise<void> {
+    const turnId = resume?.turnId ?? randomUUID();
     const controller = new AbortController();
     this.activeTurns.set(message.sessionId, { turnId, controller });
     try {
       await runTurn(
         { ...this.options, memory: this.memory, pacer: this.pacer, sink },
-        { turnId, sessionId: message.sessionId, userId, replyTo: message.id, signal: controller.signal },
+        {
+          turnId,
+          sessionId: message.sessionId,
+          userId,
+          replyTo: message.id,
+          signal: controller.signal,
+          resume,
+        },
       );
     } catch (error) {
       this.options.logger.error({ err: error, turnId }, 'turn crashed');
@@ -290,6 +308,68 @@ export class ChatService {
   }
 
   /**
+   * Finishes turns whose instance is gone (their progress is saved, nobody holds their session): once
+   * now, so a restarted instance finishes its own, then every few seconds where instances share leases.
+   */
+  startRecovery(sink: TurnSink): void {
+    void this.recoverOrphanedTurns(sink);
+    if (!this.leases.shared) return;
+    this.recoveryTimer = setInterval(() => void this.recoverOrphanedTurns(sink), RECOVERY_EVERY_MS);
+    this.recoveryTimer.unref();
+  }
+
+  private async recoverOrphanedTurns(sink: TurnSink): Promise<void> {
+    if (this.recovering || this.closing.signal.aborted) return;
+    this.recovering = true;
+    try {
+      for (const turn of await this.options.store.listTurnProgress(50)) {
+        if (this.resuming.has(turn.turnId) || this.isRunningHere(turn.turnId)) continue;
+        // A probe: a live instance renews its session's lease while the turn runs.
+        const probe = await this.leases.tryAcquire(turn.sessionId);
+        if (!probe) continue;
+        await probe.release();
+        this.resuming.add(turn.turnId);
+        this.queue.enqueue(turn.sessionId, () =>
+          this.resumeTurn(turn, sink).finally(() => this.resuming.delete(turn.turnId)),
+        );
+      }
+    } catch (error) {
+      this.options.logger.warn({ error: String(error) }, 'could not look for unfinished turns');
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private isRunningHere(turnId: string): boolean {
+    return [...this.activeTurns.values()].some((active) => active.turnId === turnId);
+  }
+
+  private async resumeTurn(turn: TurnProgress, sink: TurnSink): Promise<void> {
+    let lease: TurnLease;
+    try {
+      lease = await this.leases.acquire(turn.sessionId, this.closing.signal);
+    } catch {
+      return;
+    }
+    try {
+      const recent = await this.options.store.recentMessages(turn.sessionId, CONTEXT_MESSAGES * 2);
+      const message = recent.find((candidate) => candidate.id === turn.replyTo);
+      if (!message || (await this.isAnswered(message))) {
+        await this.options.store.deleteTurnProgress(turn.turnId);
+        return;
+      }
+      this.options.logger.info(
+        { turnId: turn.turnId, sessionId: turn.sessionId, savedChars: turn.text.length },
+        'finishing a turn whose instance is gone',
+      );
+      this.owners.set(turn.sessionId, turn.userId);
+      await this.runLeasedTurn(turn.userId, message, sink, turn);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /**
    * Graceful shutdown: running and queued turns get up to `graceMs` to finish; then whatever still runs
    * is stopped (its partial answer is stored) and close() waits for it.
    */
@@ -306,6 +386,7 @@ export class ChatService {
   /** Stops running turns at once (their partial answers are stored) and waits for the queue. */
   async close(): Promise<void> {
     this.closing.abort();
+    clearInterval(this.recoveryTimer);
     const stopped = new EchoError(
       'unavailable',
       'This instance shut down before the reply finished; send again',

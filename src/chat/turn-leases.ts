@@ -15,10 +15,13 @@ export interface TurnLeases {
   readonly shared: boolean;
   /** Waits until this instance holds the session's lease; rejects when `signal` aborts. */
   acquire(sessionId: string, signal: AbortSignal): Promise<TurnLease>;
+  /** The lease if nobody holds it now, else null (a live instance is running the session's turn). */
+  tryAcquire(sessionId: string): Promise<TurnLease | null>;
 }
 
 /** A single instance: the session queue is the lease. */
 export const localTurnLeases: TurnLeases = {
   shared: false,
   acquire: async () => ({ token: 0, release: async () => {} }),
+  tryAcquire: async () => ({ token: 0, release: async () => {} }),
 };

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { AssistantMeta, Attempt, Message, RecommendedTrack } from '../protocol/index.js';
 import type { ChatMessage, ModelRouter, ToolCall } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
+import type { TurnProgress } from '../store/index.js';
 import type { ChatStore } from './chat-store.js';
 import { buildContext } from './context-builder.js';
 import type { ConversationMemory } from './conversation-memory.js';
@@ -16,6 +17,7 @@ import {
   toolResultContent,
 } from './recommend-tracks-tool.js';
 import { findTrackMentions } from './track-mentions.js';
+import { TurnCheckpoints } from './turn-checkpoints.js';
 import type { TurnSink } from './turn-sink.js';
 
 /** Resolver confidence above which a song named in the reply is shown as a card. */
@@ -45,6 +47,8 @@ export interface TurnInput {
   /** The user message this turn answers. */
   replyTo: string;
   signal: AbortSignal;
+  /** Finishing a turn that an instance now gone began: what it had said and shown. */
+  resume?: TurnProgress | undefined;
 }
 
 /** What one turn has produced so far; becomes the stored assistant message. */
@@ -69,13 +73,13 @@ interface TurnRecord {
 export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise<void> {
   const startedAt = performance.now();
   const record: TurnRecord = {
-    text: '',
+    text: input.resume?.text ?? '',
     provider: '',
     model: '',
     started: false,
     ttftMs: null,
     attempts: [],
-    recommendationIds: [],
+    recommendationIds: [...(input.resume?.recommendationIds ?? [])],
     seenTrackIds: new Set(),
     invalidToolCalls: 0,
     finishReason: 'stop',
@@ -88,12 +92,26 @@ export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise
       text,
     }),
   );
+  const checkpoints = new TurnCheckpoints(deps.store, deps.logger);
+  const checkpoint = (now = false) =>
+    checkpoints.offer(
+      () => ({
+        turnId: input.turnId,
+        sessionId: input.sessionId,
+        userId: input.userId,
+        replyTo: input.replyTo,
+        text: record.text,
+        recommendationIds: [...record.recommendationIds],
+      }),
+      now,
+    );
   const elapsed = () => Math.round(performance.now() - startedAt);
   try {
-    await converse(deps, input, record, (text) => {
+    await converse(deps, input, record, checkpoint, (text) => {
       record.ttftMs ??= elapsed();
       record.text += text;
       coalescer.push(text);
+      checkpoint();
     });
     coalescer.flush();
     await showMentionedTracks(deps, input, record);
@@ -104,6 +122,7 @@ export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise
     await endWithError(deps, input, record, elapsed(), caught);
   } finally {
     coalescer.dispose();
+    await checkpoints.finish(input.turnId);
   }
 }
 
@@ -111,18 +130,55 @@ async function converse(
   deps: TurnDependencies,
   input: TurnInput,
   record: TurnRecord,
+  checkpoint: (now?: boolean) => void,
   onText: (text: string) => void,
 ): Promise<void> {
   const context = await deps.memory.contextFor(input.sessionId);
   const messages = buildContext(context.history);
+  if (input.resume) messages.push(...(await resumedToolExchange(deps, input.resume)));
   record.seenTrackIds = context.seenTrackIds;
   for (let step = 0; step < deps.settings.maxSteps; step += 1) {
     const stepTextStart = record.text.length;
-    const calls = await streamStep(deps, input, record, messages, onText);
+    const continueFrom = step === 0 ? input.resume?.text : undefined;
+    const calls = await streamStep(deps, input, record, messages, onText, continueFrom);
     if (calls.length === 0 || step === deps.settings.maxSteps - 1) return;
     messages.push({ role: 'assistant', content: record.text.slice(stepTextStart), toolCalls: calls });
     for (const call of calls) messages.push(await executeToolCall(deps, input, record, call));
+    checkpoint(true);
   }
+}
+
+/**
+ * The tool calls a turn finished elsewhere had made, rebuilt from its stored recommendations, so the
+ * model continuing it knows which tracks it is talking about.
+ */
+async function resumedToolExchange(deps: TurnDependencies, resume: TurnProgress): Promise<ChatMessage[]> {
+  const messages: ChatMessage[] = [];
+  for (const recommendationId of resume.recommendationIds) {
+    const recommendation = await deps.store.getRecommendation(recommendationId);
+    if (!recommendation) continue;
+    const stored = await deps.store.getTracks(recommendation.tracks.map((item) => item.trackId));
+    const byId = new Map(stored.map((track) => [track.id, track]));
+    const tracks = recommendation.tracks.flatMap((item) => {
+      const track = byId.get(item.trackId);
+      return track ? [toRecommendedTrack(track, item.score, item.reasons)] : [];
+    });
+    const call: ToolCall = {
+      id: `resumed_${recommendationId}`,
+      name: RECOMMEND_TRACKS,
+      args: recommendation.query,
+    };
+    messages.push(
+      { role: 'assistant', content: '', toolCalls: [call] },
+      {
+        role: 'tool',
+        toolCallId: call.id,
+        toolName: call.name,
+        content: toolResultContent(recommendationId, tracks),
+      },
+    );
+  }
+  return messages;
 }
 
 async function streamStep(
@@ -131,6 +187,7 @@ async function streamStep(
   record: TurnRecord,
   messages: ChatMessage[],
   onText: (text: string) => void,
+  continueFrom: string | undefined,
 ): Promise<ToolCall[]> {
   const calls: ToolCall[] = [];
   const events = deps.router.stream({
@@ -138,6 +195,7 @@ async function streamStep(
     tools: [recommendTracksTool],
     signal: input.signal,
     userId: input.userId,
+    ...(continueFrom ? { continueFrom } : {}),
   });
   for await (const event of events) {
     if (input.signal.aborted) break;
@@ -179,7 +237,8 @@ function announceRoute(
     sessionId: input.sessionId,
     provider: route.provider,
     model: route.model,
-    reason: route.reason,
+    reason: input.resume ? `resumed after its instance stopped; ${route.reason}` : route.reason,
+    ...(input.resume ? { resumedText: input.resume.text } : {}),
   });
 }
 

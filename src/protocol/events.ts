@@ -57,7 +57,18 @@ export interface SessionRecommendation {
 /** Server → room `session:<id>` payloads. */
 export interface ServerPayloads {
   'message:new': { message: Message };
-  'turn:start': { turnId: string; sessionId: string; provider: string; model: string; reason: string };
+  'turn:start': {
+    turnId: string;
+    sessionId: string;
+    provider: string;
+    model: string;
+    reason: string;
+    /**
+     * Set when another instance finishes a turn whose instance died: the reply so far, which replaces
+     * whatever the client had; the deltas that follow are numbered from 0 again.
+     */
+    resumedText?: string;
+  };
   'turn:delta': { turnId: string; sessionId: string; index: number; text: string };
   'turn:recs': { turnId: string; sessionId: string; recommendationId: string; tracks: RecommendedTrack[] };
   'turn:done': {

@@ -72,6 +72,8 @@ export interface RoutedRequest {
   signal: AbortSignal;
   userId: string;
   maxOutputTokens?: number;
+  /** The reply so far, delivered earlier (a turn finished after its instance died): continue after it. */
+  continueFrom?: string;
 }
 
 export type RouterEvent =

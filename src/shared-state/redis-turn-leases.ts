@@ -78,6 +78,20 @@ export class RedisTurnLeases implements TurnLeases {
     }
   }
 
+  async tryAcquire(sessionId: string): Promise<TurnLease | null> {
+    const key = `${this.#prefix}turn-lease:${sessionId}`;
+    if (this.#redis.status !== 'ready') return localTurnLeases.tryAcquire(sessionId);
+    try {
+      const token = await this.#redis.incr(`${this.#prefix}turn-lease-token`);
+      const holder = `${this.#instanceId}:${token}`;
+      const taken = await this.#redis.set(key, holder, 'PX', this.#ttlMs, 'NX');
+      return taken === 'OK' ? this.#held(key, holder, token) : null;
+    } catch (error) {
+      this.#logger.debug({ sessionId, error: String(error) }, 'turn lease probe failed');
+      return null;
+    }
+  }
+
   #held(key: string, holder: string, token: number): TurnLease {
     const renew = () => {
       this.#redis.eval(renewScript, 1, key, holder, this.#ttlMs).then(

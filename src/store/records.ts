@@ -119,8 +119,6 @@ export interface TurnProgress {
   replyTo: string;
   text: string;
   recommendationIds: string[];
-  /** turn:delta frames sent so far, so a finishing instance numbers the rest after them. */
-  deltaFrames: number;
   updatedAt: string;
 }
 export type NewTurnProgress = Omit<TurnProgress, 'updatedAt'>;

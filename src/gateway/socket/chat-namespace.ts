@@ -51,6 +51,8 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
   const namespace = io.of(CHAT_NAMESPACE);
   const sink = createRoomSink(namespace);
   const { chat } = options;
+  // Turns this instance finishes for one that is gone reach their listeners through the same rooms.
+  chat.startRecovery(sink);
 
   namespace.use((socket, next) => {
     if (options.draining()) {

@@ -112,7 +112,7 @@ export class Router implements ModelRouter {
       tried: new Set(),
       excluded: new Set(),
       failures: new Map(),
-      delivered: '',
+      delivered: request.continueFrom ?? '',
       primaryAttempts: 0,
       attempts: 0,
       lastFailure: undefined,

@@ -140,7 +140,6 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
         reply_to TEXT NOT NULL,
         text TEXT NOT NULL,
         recommendation_ids TEXT NOT NULL,
-        delta_frames INTEGER NOT NULL,
         updated_at TEXT NOT NULL
       );
       CREATE INDEX turn_progress_oldest ON turn_progress (updated_at);

@@ -10,7 +10,6 @@ interface TurnProgressRow {
   reply_to: string;
   text: string;
   recommendation_ids: string;
-  delta_frames: number;
   updated_at: string;
 }
 
@@ -22,7 +21,6 @@ function toTurnProgress(row: TurnProgressRow): TurnProgress {
     replyTo: row.reply_to,
     text: row.text,
     recommendationIds: JSON.parse(row.recommendation_ids) as string[],
-    deltaFrames: row.delta_frames,
     updatedAt: row.updated_at,
   };
 }
@@ -38,15 +36,14 @@ export class SqliteTurns implements Synchronous<TurnProgressStore> {
   saveTurnProgress(progress: NewTurnProgress): void {
     this.#sql.run(
       `INSERT OR REPLACE INTO turn_progress
-         (turn_id, session_id, user_id, reply_to, text, recommendation_ids, delta_frames, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         (turn_id, session_id, user_id, reply_to, text, recommendation_ids, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       progress.turnId,
       progress.sessionId,
       progress.userId,
       progress.replyTo,
       progress.text,
       JSON.stringify(progress.recommendationIds),
-      progress.deltaFrames,
       nowIso(),
     );
   }

@@ -9,7 +9,6 @@ const progress = (turnId: string, overrides: Partial<NewTurnProgress> = {}): New
   replyTo: 'message-1',
   text: '',
   recommendationIds: [],
-  deltaFrames: 0,
   ...overrides,
 });
 
@@ -18,7 +17,7 @@ export function describeTurnProgressCases(store: StoreAccessor): void {
     it('saves, replaces by turnId and reads back what a running turn said so far', async () => {
       await store().saveTurnProgress(progress('t1', { text: 'Here are' }));
       await store().saveTurnProgress(
-        progress('t1', { text: 'Here are some calm', recommendationIds: ['r1'], deltaFrames: 3 }),
+        progress('t1', { text: 'Here are some calm', recommendationIds: ['r1'] }),
       );
       const [saved, ...rest] = await store().listTurnProgress(10);
       expect(rest).toEqual([]);
@@ -29,7 +28,6 @@ export function describeTurnProgressCases(store: StoreAccessor): void {
         replyTo: 'message-1',
         text: 'Here are some calm',
         recommendationIds: ['r1'],
-        deltaFrames: 3,
       });
       expect(Number.isNaN(Date.parse(saved?.updatedAt ?? ''))).toBe(false);
     });

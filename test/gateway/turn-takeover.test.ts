@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { GuestTokenResponse, Message } from '../../src/protocol/index.js';
+import { type FakeProvider, type FakeScript, startFakeProvider } from '../providers/fake-servers/index.js';
+import { TestClient } from '../support/echotune-server.js';
+import { missing } from '../support/environment.js';
+import { redisBinary, startRedisServer } from '../support/redis-server.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+
+/** About 4 s of reply, in 100 ms chunks, after one recommend_tracks call. */
+const REPLY = Array.from({ length: 80 }, (_, index) => `tune${index}`).join(' ');
+function slowScript(request: { body: unknown }): FakeScript {
+  if (JSON.stringify(request.body).includes('recommendationId'))
+    return { reply: { text: REPLY }, chunkDelayMs: 100 };
+  return { reply: { toolCalls: [{ name: 'recommend_tracks', args: { mood: 'calm', limit: 4 } }] } };
+}
+
+describe('a turn whose instance dies mid-reply is finished from its saved progress', () => {
+  let upstream: FakeProvider;
+  let directory: string;
+  let providersFile: string;
+  const processes: ServerProcess[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    upstream = await startFakeProvider('openai', {});
+    upstream.setScript(slowScript);
+    directory = mkdtempSync(join(tmpdir(), 'echotune-takeover-'));
+    providersFile = join(directory, 'providers.json');
+    writeFileSync(
+      providersFile,
+      JSON.stringify({
+        deployments: [
+          { id: 'slow', provider: 'openai-compatible', model: 'gpt-4o-mini', baseURL: upstream.baseURL },
+        ],
+        router: { explorationShare: 0, firstTokenTimeoutMs: 5_000, idleTimeoutMs: 5_000 },
+      }),
+    );
+  });
+  afterAll(async () => {
+    for (const client of clients) client.socket.disconnect();
+    await Promise.all(processes.filter((process) => process.alive()).map((process) => process.stop()));
+    await upstream?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function launch(env: Record<string, string>): Promise<ServerProcess> {
+    const server = await startServerProcess({ PROVIDERS_FILE: providersFile, ...env });
+    processes.push(server);
+    return server;
+  }
+  async function connect(url: string, token?: string): Promise<{ client: TestClient; token: string }> {
+    const own =
+      token ??
+      ((await (await fetch(`${url}/api/v1/auth/guest`, { method: 'POST' })).json()) as GuestTokenResponse)
+        .token;
+    const client = await TestClient.connect(url, own);
+    clients.push(client);
+    return { client, token: own };
+  }
+  /** The listener sends a message and reads about half the reply; then the instance is killed. */
+  async function halfAReply(client: TestClient) {
+    const { session } = await client.ok('session:create', {});
+    await client.ok('message:send', { sessionId: session.id, clientMsgId: 'm1', text: 'calm music' });
+    const recs = await client.waitFor('turn:recs');
+    await expect.poll(() => client.of('turn:delta').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(15);
+    return { sessionId: session.id, recs };
+  }
+  function expectOneFinishedReply(messages: Message[], recommendationId: string) {
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    const [user, reply] = messages as [Message, Message];
+    expect(reply.text).toBe(REPLY);
+    expect(reply.meta).toMatchObject({ replyTo: user.id, recommendationIds: [recommendationId] });
+  }
+
+  it('by the same instance when it restarts on its own store', async () => {
+    const env = { JWT_SECRET: randomBytes(32).toString('hex'), DATA_DIR: join(directory, 'alone') };
+    const first = await launch(env);
+    const { client, token } = await connect(first.url);
+    const { sessionId, recs } = await halfAReply(client);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const restarted = await launch(env);
+    const { client: back } = await connect(restarted.url, token);
+    await expect
+      .poll(async () => (await back.ok('session:join', { sessionId, afterSeq: 0 })).messages.length, {
+        timeout: 20_000,
+      })
+      .toBe(2);
+    const joined = await back.ok('session:join', { sessionId, afterSeq: 0 });
+    expectOneFinishedReply(joined.messages, recs.recommendationId);
+    expect(joined.recommendations.map((set) => set.recommendationId)).toEqual([recs.recommendationId]);
+  }, 60_000);
+
+  const skipped = !redisBinary && missing('turn takeover between instances', 'redis-server is not installed');
+  describe.skipIf(skipped)('between instances', () => {
+    it('by a surviving instance once the dead one’s lease lapses; a tab there sees the rest and turn:done', async () => {
+      const redis = await startRedisServer();
+      onTestFinished(() => redis.stop());
+      const env = {
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        DATA_DIR: join(directory, 'shared'),
+        REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      };
+      const [doomed, survivor] = [await launch(env), await launch(env)];
+      const { client, token } = await connect(doomed.url);
+      const { client: otherTab } = await connect(survivor.url, token);
+      const { session } = await client.ok('session:create', {});
+      await otherTab.ok('session:join', { sessionId: session.id });
+      await client.ok('message:send', { sessionId: session.id, clientMsgId: 'm1', text: 'calm music' });
+      const recs = await otherTab.waitFor('turn:recs');
+      await expect
+        .poll(() => otherTab.of('turn:delta').length, { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(15);
+      const turnId = recs.turnId;
+      doomed.child.kill('SIGKILL');
+      await doomed.exited;
+
+      const done = await otherTab.waitFor('turn:done', (payload) => payload.turnId === turnId, 30_000);
+      expect(done.message.text).toBe(REPLY);
+      // The survivor starts the turn again with the reply so far; its deltas, numbered from 0, carry the rest.
+      const starts = otherTab.of('turn:start').filter((start) => start.turnId === turnId);
+      expect(starts).toHaveLength(2);
+      const resumedText = starts[1]?.resumedText ?? '';
+      expect(resumedText.length).toBeGreaterThan(0);
+      const resumedAt = otherTab.events.findIndex(
+        (item) =>
+          item.event === 'turn:start' && item.payload.turnId === turnId && 'resumedText' in item.payload,
+      );
+      const rest = otherTab.events
+        .slice(resumedAt)
+        .flatMap((item) =>
+          item.event === 'turn:delta' && item.payload.turnId === turnId ? [item.payload] : [],
+        );
+      expect(rest.map((delta) => delta.index)).toEqual(rest.map((_, index) => index));
+      expect(resumedText + rest.map((delta) => delta.text).join('')).toBe(REPLY);
+      const joined = await otherTab.ok('session:join', { sessionId: session.id, afterSeq: 0 });
+      expectOneFinishedReply(joined.messages, recs.recommendationId);
+    }, 60_000);
+  });
+});
