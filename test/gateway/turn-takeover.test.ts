@@ -2,11 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { GuestTokenResponse, Message } from '../../src/protocol/index.js';
+import {
+  type Ack,
+  CHAT_NAMESPACE,
+  type ClientAckResults,
+  type GuestTokenResponse,
+  type Message,
+  type ServerPayloads,
+} from '../../src/protocol/index.js';
 import { type FakeProvider, type FakeScript, startFakeProvider } from '../providers/fake-servers/index.js';
+import { UPSTREAM_HEADER } from '../support/balancer-process.js';
 import { TestClient } from '../support/echotune-server.js';
-import { missing } from '../support/environment.js';
+import { freePort, missing } from '../support/environment.js';
+import { haproxyBinary, startHaproxy } from '../support/haproxy.js';
 import { redisBinary, startRedisServer } from '../support/redis-server.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
@@ -141,5 +151,88 @@ describe('a turn whose instance dies mid-reply is finished from its saved progre
       const joined = await otherTab.ok('session:join', { sessionId: session.id, afterSeq: 0 });
       expectOneFinishedReply(joined.messages, recs.recommendationId);
     }, 60_000);
+
+    const noHaproxy = !haproxyBinary && missing('takeover through HAProxy', 'haproxy is not installed');
+    it.skipIf(noHaproxy)(
+      'through HAProxy: the client reconnects by itself and receives the complete reply',
+      async () => {
+        const redis = await startRedisServer();
+        onTestFinished(() => redis.stop());
+        const env = {
+          JWT_SECRET: randomBytes(32).toString('hex'),
+          DATA_DIR: join(directory, 'balanced'),
+          REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+          TRUST_PROXY: '1',
+        };
+        const ports = [await freePort(), await freePort()];
+        const instances = [
+          await launch({ ...env, PORT: String(ports[0]) }),
+          await launch({ ...env, PORT: String(ports[1]) }),
+        ];
+        const balancer = await startHaproxy(ports);
+        onTestFinished(() => balancer.stop());
+        // HAProxy's cookie pins the client to the first instance, the one about to die.
+        let cookie = '';
+        for (let attempt = 0; attempt < 20 && !cookie; attempt += 1) {
+          const probe = await fetch(`${balancer.url}/health`);
+          const set = probe.headers.getSetCookie().find((value) => value.startsWith('ECHOTUNE_NODE='));
+          if (
+            set &&
+            balancer.upstreamOf({ [UPSTREAM_HEADER]: probe.headers.get(UPSTREAM_HEADER) ?? '' }) === 0
+          ) {
+            cookie = set.split(';')[0]!;
+          }
+        }
+        expect(cookie).not.toBe('');
+        const { token } = (await (
+          await fetch(`${balancer.url}/api/v1/auth/guest`, { method: 'POST' })
+        ).json()) as GuestTokenResponse;
+        const socket = io(`${balancer.url}${CHAT_NAMESPACE}`, {
+          auth: { token },
+          transports: ['websocket'],
+          extraHeaders: { cookie },
+          reconnectionDelay: 100,
+          reconnectionDelayMax: 1_000,
+          forceNew: true,
+        });
+        onTestFinished(() => {
+          socket.disconnect();
+        });
+        let text = '';
+        let done: ServerPayloads['turn:done'] | undefined;
+        socket.on('turn:start', (start: ServerPayloads['turn:start']) => {
+          if (start.resumedText !== undefined) text = start.resumedText;
+        });
+        socket.on('turn:delta', (delta: ServerPayloads['turn:delta']) => {
+          text += delta.text;
+        });
+        socket.on('turn:done', (payload: ServerPayloads['turn:done']) => {
+          done = payload;
+        });
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        const created = (await socket.emitWithAck('session:create', {})) as Ack<
+          ClientAckResults['session:create']
+        >;
+        if (!created.ok) throw new Error(created.error.message);
+        const sessionId = created.session.id;
+        // The page rejoins its session after every reconnect, to hear the rest of a reply.
+        socket.on('connect', () => void socket.emitWithAck('session:join', { sessionId }));
+        await socket.emitWithAck('message:send', { sessionId, clientMsgId: 'm1', text: 'calm music' });
+        await expect.poll(() => text.length, { timeout: 10_000 }).toBeGreaterThan(REPLY.length / 4);
+
+        instances[0]!.child.kill('SIGKILL');
+        await instances[0]!.exited;
+        await expect.poll(() => done, { timeout: 30_000 }).toBeDefined();
+        expect(done?.message.text).toBe(REPLY);
+        expect(text).toBe(REPLY);
+        const joined = (await socket.emitWithAck('session:join', { sessionId, afterSeq: 0 })) as Ack<
+          ClientAckResults['session:join']
+        >;
+        if (!joined.ok) throw new Error(joined.error.message);
+        expect(joined.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+        expect(joined.recommendations).toHaveLength(1);
+      },
+      60_000,
+    );
   });
 });
