@@ -322,8 +322,11 @@ export class ChatService {
     if (this.recovering || this.closing.signal.aborted) return;
     this.recovering = true;
     try {
+      const quietSince = Date.now() - this.leases.expiresAfterMs;
       for (const turn of await this.options.store.listTurnProgress(50)) {
         if (this.resuming.has(turn.turnId) || this.isRunningHere(turn.turnId)) continue;
+        // A live instance saves progress about every second while it streams.
+        if (Date.parse(turn.updatedAt) > quietSince) continue;
         // A probe: a live instance renews its session's lease while the turn runs.
         const probe = await this.leases.tryAcquire(turn.sessionId);
         if (!probe) continue;

@@ -13,6 +13,11 @@ export interface TurnLease {
 export interface TurnLeases {
   /** True when leases span instances, so another instance may have answered a message meanwhile. */
   readonly shared: boolean;
+  /**
+   * How long a holder that stopped renewing keeps its lease. A turn whose progress is older than this
+   * and whose session nobody holds has lost its instance.
+   */
+  readonly expiresAfterMs: number;
   /** Waits until this instance holds the session's lease; rejects when `signal` aborts. */
   acquire(sessionId: string, signal: AbortSignal): Promise<TurnLease>;
   /** The lease if nobody holds it now, else null (a live instance is running the session's turn). */
@@ -22,6 +27,7 @@ export interface TurnLeases {
 /** A single instance: the session queue is the lease. */
 export const localTurnLeases: TurnLeases = {
   shared: false,
+  expiresAfterMs: 0,
   acquire: async () => ({ token: 0, release: async () => {} }),
   tryAcquire: async () => ({ token: 0, release: async () => {} }),
 };

@@ -5,8 +5,14 @@ import { localTurnLeases } from '../chat/index.js';
 import { EchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
-/** Only the holder may extend or release: compare the value, then act, atomically. */
-const renewScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+/**
+ * Only the holder may extend or release: compare the value, then act, atomically. A lease that vanished
+ * (Redis restarted without its data) is taken back by its holder, if nobody took it meanwhile.
+ */
+const renewScript = `local holder = redis.call('get', KEYS[1])
+if holder == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+if not holder then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 export interface RedisTurnLeaseOptions {
@@ -40,6 +46,7 @@ function wait(milliseconds: number, signal: AbortSignal): Promise<void> {
  */
 export class RedisTurnLeases implements TurnLeases {
   readonly shared = true;
+  readonly expiresAfterMs: number;
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #logger: Logger;
@@ -52,6 +59,7 @@ export class RedisTurnLeases implements TurnLeases {
     this.#prefix = options.prefix;
     this.#logger = options.logger;
     this.#ttlMs = options.ttlMs ?? 10_000;
+    this.expiresAfterMs = this.#ttlMs;
     this.#pollMs = options.pollMs ?? 100;
   }
 
@@ -80,7 +88,8 @@ export class RedisTurnLeases implements TurnLeases {
 
   async tryAcquire(sessionId: string): Promise<TurnLease | null> {
     const key = `${this.#prefix}turn-lease:${sessionId}`;
-    if (this.#redis.status !== 'ready') return localTurnLeases.tryAcquire(sessionId);
+    // Without Redis nobody can tell whether the holder is alive: never take a turn over then.
+    if (this.#redis.status !== 'ready') return null;
     try {
       const token = await this.#redis.incr(`${this.#prefix}turn-lease-token`);
       const holder = `${this.#instanceId}:${token}`;

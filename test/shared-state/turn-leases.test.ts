@@ -75,13 +75,15 @@ describe.skipIf(skipped)('turn leases in Redis', () => {
     await held.release();
   });
 
-  it('runs on this instance alone while Redis is unreachable', async () => {
+  it('runs on this instance alone while Redis is unreachable, and takes nothing over', async () => {
     const unreachable = new Redis({ port: await freePort(), host: '127.0.0.1', lazyConnect: true });
     unreachable.on('error', () => undefined);
     const leases = new RedisTurnLeases({ redis: unreachable, prefix: 'd:', logger });
     const lease = await leases.acquire('s1', signal());
     expect(lease.token).toBe(0);
     await lease.release();
+    // But it never takes a turn over then: the holder may well be alive.
+    expect(await leases.tryAcquire('s1')).toBeNull();
     unreachable.disconnect();
   });
 });
