@@ -1,45 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, type FakeScript, startFakeProvider } from '../providers/fake-servers/index.js';
 import { startTestServer, type TestClient, type TestServer } from '../support/echotune-server.js';
 import { missing } from '../support/environment.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
+import { type SlowUpstream, startSlowUpstream } from '../support/slow-upstream.js';
 
 const skipped =
   !redisBinary && missing('one turn per message across instances', 'redis-server is not installed');
 
-/** About a second of reply after one recommend_tracks call, so a second instance has time to interfere. */
-const REPLY = Array.from({ length: 20 }, (_, index) => `note${index}`).join(' ');
-function slowScript(request: { body: unknown }): FakeScript {
-  if (JSON.stringify(request.body).includes('recommendationId'))
-    return { reply: { text: REPLY }, chunkDelayMs: 100 };
-  return { reply: { toolCalls: [{ name: 'recommend_tracks', args: { mood: 'calm', limit: 3 } }] } };
-}
+/** The slow upstream's reply, known once it has started. */
+let REPLY = '';
 
 describe.skipIf(skipped)('one user message, one turn, across instances', () => {
   let redis: RedisServer;
-  let upstream: FakeProvider;
+  let slow: SlowUpstream;
   let directory: string;
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    upstream = await startFakeProvider('openai', {});
-    upstream.setScript(slowScript);
     directory = mkdtempSync(join(tmpdir(), 'echotune-once-'));
-    const providersFile = join(directory, 'providers.json');
-    writeFileSync(
-      providersFile,
-      JSON.stringify({
-        deployments: [
-          { id: 'slow', provider: 'openai-compatible', model: 'gpt-4o-mini', baseURL: upstream.baseURL },
-        ],
-        router: { explorationShare: 0 },
-      }),
-    );
+    slow = await startSlowUpstream({ directory, words: 20, word: 'note' });
+    const providersFile = slow.providersFile;
+    REPLY = slow.reply;
     const env = {
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
       JWT_SECRET: randomBytes(32).toString('hex'),
@@ -50,7 +36,7 @@ describe.skipIf(skipped)('one user message, one turn, across instances', () => {
   });
   afterAll(async () => {
     for (const server of servers) await server.stop();
-    await upstream?.close();
+    await slow?.close();
     redis?.stop();
     if (directory) rmSync(directory, { recursive: true, force: true });
   });

@@ -1,44 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestTokenResponse } from '../../src/protocol/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
-import { type FakeProvider, type FakeScript, startFakeProvider } from '../providers/fake-servers/index.js';
 import { TestClient } from '../support/echotune-server.js';
 import { startServerProcess } from '../support/server-process.js';
+import { type SlowUpstream, startSlowUpstream } from '../support/slow-upstream.js';
 
-/** About 2 s of reply after one recommend_tracks call. */
-const REPLY = Array.from({ length: 40 }, (_, index) => `beat${index}`).join(' ');
-function slowScript(request: { body: unknown }): FakeScript {
-  if (JSON.stringify(request.body).includes('recommendationId'))
-    return { reply: { text: REPLY }, chunkDelayMs: 100 };
-  return { reply: { toolCalls: [{ name: 'recommend_tracks', args: { mood: 'calm', limit: 3 } }] } };
-}
+/** The slow upstream's reply, known once it has started. */
+let REPLY = '';
 
 describe('graceful shutdown on SIGTERM', () => {
-  let upstream: FakeProvider;
+  let slow: SlowUpstream;
   let directory: string;
   let providersFile: string;
 
   beforeAll(async () => {
-    upstream = await startFakeProvider('openai', {});
-    upstream.setScript(slowScript);
     directory = mkdtempSync(join(tmpdir(), 'echotune-shutdown-'));
-    providersFile = join(directory, 'providers.json');
-    writeFileSync(
-      providersFile,
-      JSON.stringify({
-        deployments: [
-          { id: 'slow', provider: 'openai-compatible', model: 'gpt-4o-mini', baseURL: upstream.baseURL },
-        ],
-        router: { explorationShare: 0 },
-      }),
-    );
+    slow = await startSlowUpstream({ directory, words: 40, word: 'beat' });
+    providersFile = slow.providersFile;
+    REPLY = slow.reply;
   });
   afterAll(async () => {
-    await upstream?.close();
+    await slow?.close();
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
 

@@ -1,25 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestTokenResponse } from '../../src/protocol/index.js';
-import { type FakeProvider, type FakeScript, startFakeProvider } from '../providers/fake-servers/index.js';
 import { TestClient } from '../support/echotune-server.js';
 import { missing } from '../support/environment.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { type SlowUpstream, startSlowUpstream } from '../support/slow-upstream.js';
 
 const skipped = !redisBinary && missing('Redis outage', 'redis-server is not installed');
-
-/** About 3 s of reply text, in 100 ms chunks, after one recommend_tracks call. */
-const REPLY = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');
-function slowScript(request: { body: unknown }): FakeScript {
-  if (JSON.stringify(request.body).includes('recommendationId')) {
-    return { reply: { text: REPLY }, chunkDelayMs: 100 };
-  }
-  return { reply: { toolCalls: [{ name: 'recommend_tracks', args: { mood: 'calm', limit: 4 } }] } };
-}
 
 async function guest(url: string): Promise<string> {
   const response = await fetch(`${url}/api/v1/auth/guest`, { method: 'POST' });
@@ -31,30 +22,24 @@ async function readiness(url: string): Promise<{ status: string; reasons: string
   return (await (await fetch(`${url}/ready`)).json()) as { status: string; reasons: string[] };
 }
 
+/** The slow upstream's reply, known once it has started. */
+let REPLY = '';
+
 describe.skipIf(skipped).each(['streams', 'pubsub'] as const)(
   'a Redis outage with the %s adapter',
   (adapter) => {
     let redis: RedisServer;
-    let upstream: FakeProvider;
+    let slow: SlowUpstream;
     let directory: string;
     const instances: ServerProcess[] = [];
     const clients: TestClient[] = [];
 
     beforeAll(async () => {
       redis = await startRedisServer();
-      upstream = await startFakeProvider('openai', {});
-      upstream.setScript(slowScript);
       directory = mkdtempSync(join(tmpdir(), 'echotune-outage-'));
-      const providersFile = join(directory, 'providers.json');
-      writeFileSync(
-        providersFile,
-        JSON.stringify({
-          deployments: [
-            { id: 'slow', provider: 'openai-compatible', model: 'gpt-4o-mini', baseURL: upstream.baseURL },
-          ],
-          router: { explorationShare: 0, firstTokenTimeoutMs: 5_000, idleTimeoutMs: 5_000 },
-        }),
-      );
+      slow = await startSlowUpstream({ directory, words: 60, word: 'word' });
+      REPLY = slow.reply;
+      const providersFile = slow.providersFile;
       const env = {
         REDIS_URL: `redis://127.0.0.1:${redis.port}`,
         REDIS_ADAPTER: adapter,
@@ -67,7 +52,7 @@ describe.skipIf(skipped).each(['streams', 'pubsub'] as const)(
     afterAll(async () => {
       for (const client of clients) client.socket.disconnect();
       await Promise.all(instances.map((instance) => instance.stop()));
-      await upstream?.close();
+      await slow?.close();
       redis?.stop();
       if (directory) rmSync(directory, { recursive: true, force: true });
     });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
@@ -12,48 +12,34 @@ import {
   type Message,
   type ServerPayloads,
 } from '../../src/protocol/index.js';
-import { type FakeProvider, type FakeScript, startFakeProvider } from '../providers/fake-servers/index.js';
 import { UPSTREAM_HEADER } from '../support/balancer-process.js';
 import { TestClient } from '../support/echotune-server.js';
 import { freePort, missing } from '../support/environment.js';
 import { haproxyBinary, startHaproxy } from '../support/haproxy.js';
 import { redisBinary, startRedisServer } from '../support/redis-server.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { type SlowUpstream, startSlowUpstream } from '../support/slow-upstream.js';
 
-/** About 4 s of reply, in 100 ms chunks, after one recommend_tracks call. */
-const REPLY = Array.from({ length: 80 }, (_, index) => `tune${index}`).join(' ');
-function slowScript(request: { body: unknown }): FakeScript {
-  if (JSON.stringify(request.body).includes('recommendationId'))
-    return { reply: { text: REPLY }, chunkDelayMs: 100 };
-  return { reply: { toolCalls: [{ name: 'recommend_tracks', args: { mood: 'calm', limit: 4 } }] } };
-}
+/** The slow upstream's reply, known once it has started. */
+let REPLY = '';
 
 describe('a turn whose instance dies mid-reply is finished from its saved progress', () => {
-  let upstream: FakeProvider;
+  let slow: SlowUpstream;
   let directory: string;
   let providersFile: string;
   const processes: ServerProcess[] = [];
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    upstream = await startFakeProvider('openai', {});
-    upstream.setScript(slowScript);
     directory = mkdtempSync(join(tmpdir(), 'echotune-takeover-'));
-    providersFile = join(directory, 'providers.json');
-    writeFileSync(
-      providersFile,
-      JSON.stringify({
-        deployments: [
-          { id: 'slow', provider: 'openai-compatible', model: 'gpt-4o-mini', baseURL: upstream.baseURL },
-        ],
-        router: { explorationShare: 0, firstTokenTimeoutMs: 5_000, idleTimeoutMs: 5_000 },
-      }),
-    );
+    slow = await startSlowUpstream({ directory, words: 80, word: 'tune' });
+    providersFile = slow.providersFile;
+    REPLY = slow.reply;
   });
   afterAll(async () => {
     for (const client of clients) client.socket.disconnect();
     await Promise.all(processes.filter((process) => process.alive()).map((process) => process.stop()));
-    await upstream?.close();
+    await slow?.close();
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
