@@ -34,6 +34,7 @@ export async function startServer(
   const shared = await createSharedState({
     redisUrl: config.REDIS_URL,
     adapter: config.REDIS_ADAPTER,
+    turnLeaseMs: config.TURN_LEASE_MS,
     logger: log,
   });
   const providers = createProviders({

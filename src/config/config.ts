@@ -31,6 +31,7 @@ export const configSchema = z.object({
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   REDIS_URL: optionalString,
   REDIS_ADAPTER: z.enum(['streams', 'pubsub']).default('streams'),
+  TURN_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(10_000),
 
   RECOMMENDATION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 

@@ -60,6 +60,8 @@ export interface SharedStateOptions {
   redisUrl: string | undefined;
   /** REDIS_ADAPTER (default streams). */
   adapter?: AdapterKind;
+  /** TURN_LEASE_MS: how long a dead instance's session lease outlives it (default 10 s). */
+  turnLeaseMs?: number;
   logger: Logger;
   /** Prefix of every key, so several installations (or tests) can share one Redis. */
   keyPrefix?: string;
@@ -119,10 +121,9 @@ const startupWaitMs = 5_000;
 
 async function redisState(
   url: string,
-  kind: AdapterKind,
-  logger: Logger,
-  keyPrefix: string,
+  options: SharedStateOptions & { adapter: AdapterKind; keyPrefix: string },
 ): Promise<SharedState> {
+  const { adapter: kind, logger, keyPrefix } = options;
   // Counters share one connection; WATCH transactions (health) and the adapter need their own.
   const commands = openRedis(url, 'commands', logger);
   const health = openRedis(url, 'provider-health', logger);
@@ -145,7 +146,12 @@ async function redisState(
         insuranceLimiter: new RateLimiterMemory({ keyPrefix: limit, points, duration: durationSeconds }),
       }),
     providerHealth: new RedisHealthStore({ redis: health, prefix: `${keyPrefix}provider-health:` }),
-    turnLeases: new RedisTurnLeases({ redis: commands, prefix: keyPrefix, logger }),
+    turnLeases: new RedisTurnLeases({
+      redis: commands,
+      prefix: keyPrefix,
+      logger,
+      ...(options.turnLeaseMs ? { ttlMs: options.turnLeaseMs } : {}),
+    }),
     announce: (store) => instances.announce(store),
     status() {
       const reasons: string[] = [];
@@ -167,10 +173,9 @@ async function redisState(
 /** The shared state REDIS_URL (and REDIS_ADAPTER) select, connected (or degraded after a short wait). */
 export async function createSharedState(options: SharedStateOptions): Promise<SharedState> {
   if (options.redisUrl === undefined) return localState();
-  return redisState(
-    options.redisUrl,
-    options.adapter ?? 'streams',
-    options.logger,
-    options.keyPrefix ?? 'echotune:',
-  );
+  return redisState(options.redisUrl, {
+    ...options,
+    adapter: options.adapter ?? 'streams',
+    keyPrefix: options.keyPrefix ?? 'echotune:',
+  });
 }

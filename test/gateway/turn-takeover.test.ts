@@ -101,6 +101,8 @@ describe('a turn whose instance dies mid-reply is finished from its saved progre
         JWT_SECRET: randomBytes(32).toString('hex'),
         DATA_DIR: join(directory, 'shared'),
         REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+        // A dead instance's turn is taken over this long after its last renewal.
+        TURN_LEASE_MS: '3000',
       };
       const [doomed, survivor] = [await launch(env), await launch(env)];
       const { client, token } = await connect(doomed.url);
@@ -148,6 +150,8 @@ describe('a turn whose instance dies mid-reply is finished from its saved progre
           JWT_SECRET: randomBytes(32).toString('hex'),
           DATA_DIR: join(directory, 'balanced'),
           REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+          // A dead instance's turn is taken over this long after its last renewal.
+          TURN_LEASE_MS: '3000',
           TRUST_PROXY: '1',
         };
         const ports = [await freePort(), await freePort()];
