@@ -18,6 +18,7 @@ import { CONTEXT_MESSAGES } from './context-builder.js';
 import { ConversationMemory } from './conversation-memory.js';
 import { DeltaPacer } from './delta-pacer.js';
 import { HeldSink } from './held-sink.js';
+import { OrphanedTurns } from './orphaned-turns.js';
 import { SessionQueue } from './session-queue.js';
 import { localTurnLeases, type TurnLease, type TurnLeases } from './turn-leases.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
@@ -48,8 +49,6 @@ const JOIN_MESSAGE_LIMIT = 500;
 /** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
 const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
-/** How often an instance sharing leases looks for turns whose instance is gone. */
-const RECOVERY_EVERY_MS = 2_000;
 /** Session owners remembered (a session never changes hands), sparing a store read per message. */
 const OWNERS_CACHED = 100_000;
 
@@ -69,8 +68,7 @@ export class ChatService {
   private readonly closing = new AbortController();
   /** Turns being finished here on behalf of an instance that is gone. */
   private readonly resuming = new Set<string>();
-  private recoveryTimer: NodeJS.Timeout | undefined;
-  private recovering = false;
+  private orphans: OrphanedTurns | undefined;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.queue = new SessionQueue(options.settings.queueDepth);
@@ -307,44 +305,23 @@ export class ChatService {
     return { feedbackId: feedback.id };
   }
 
-  /**
-   * Finishes turns whose instance is gone (their progress is saved, nobody holds their session): once
-   * now, so a restarted instance finishes its own, then every few seconds where instances share leases.
-   */
+  /** Starts finishing turns whose instance is gone, through the rooms of `sink`. */
   startRecovery(sink: TurnSink): void {
-    void this.recoverOrphanedTurns(sink);
-    if (!this.leases.shared) return;
-    this.recoveryTimer = setInterval(() => void this.recoverOrphanedTurns(sink), RECOVERY_EVERY_MS);
-    this.recoveryTimer.unref();
-  }
-
-  private async recoverOrphanedTurns(sink: TurnSink): Promise<void> {
-    if (this.recovering || this.closing.signal.aborted) return;
-    this.recovering = true;
-    try {
-      const quietSince = Date.now() - this.leases.expiresAfterMs;
-      for (const turn of await this.options.store.listTurnProgress(50)) {
-        if (this.resuming.has(turn.turnId) || this.isRunningHere(turn.turnId)) continue;
-        // A live instance saves progress about every second while it streams.
-        if (Date.parse(turn.updatedAt) > quietSince) continue;
-        // A probe: a live instance renews its session's lease while the turn runs.
-        const probe = await this.leases.tryAcquire(turn.sessionId);
-        if (!probe) continue;
-        await probe.release();
+    this.orphans = new OrphanedTurns({
+      store: this.options.store,
+      leases: this.leases,
+      logger: this.options.logger,
+      isHandledHere: (turnId) =>
+        this.resuming.has(turnId) ||
+        [...this.activeTurns.values()].some((active) => active.turnId === turnId),
+      adopt: (turn) => {
         this.resuming.add(turn.turnId);
         this.queue.enqueue(turn.sessionId, () =>
           this.resumeTurn(turn, sink).finally(() => this.resuming.delete(turn.turnId)),
         );
-      }
-    } catch (error) {
-      this.options.logger.warn({ error: String(error) }, 'could not look for unfinished turns');
-    } finally {
-      this.recovering = false;
-    }
-  }
-
-  private isRunningHere(turnId: string): boolean {
-    return [...this.activeTurns.values()].some((active) => active.turnId === turnId);
+      },
+    });
+    this.orphans.start();
   }
 
   private async resumeTurn(turn: TurnProgress, sink: TurnSink): Promise<void> {
@@ -389,7 +366,7 @@ export class ChatService {
   /** Stops running turns at once (their partial answers are stored) and waits for the queue. */
   async close(): Promise<void> {
     this.closing.abort();
-    clearInterval(this.recoveryTimer);
+    this.orphans?.stop();
     const stopped = new EchoError(
       'unavailable',
       'This instance shut down before the reply finished; send again',

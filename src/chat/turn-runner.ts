@@ -16,6 +16,7 @@ import {
   recommendTracksTool,
   toolResultContent,
 } from './recommend-tracks-tool.js';
+import { resumedToolExchange } from './resumed-tool-exchange.js';
 import { findTrackMentions } from './track-mentions.js';
 import { TurnCheckpoints } from './turn-checkpoints.js';
 import type { TurnSink } from './turn-sink.js';
@@ -135,7 +136,7 @@ async function converse(
 ): Promise<void> {
   const context = await deps.memory.contextFor(input.sessionId);
   const messages = buildContext(context.history);
-  if (input.resume) messages.push(...(await resumedToolExchange(deps, input.resume)));
+  if (input.resume) messages.push(...(await resumedToolExchange(deps.store, input.resume)));
   record.seenTrackIds = context.seenTrackIds;
   for (let step = 0; step < deps.settings.maxSteps; step += 1) {
     const stepTextStart = record.text.length;
@@ -146,39 +147,6 @@ async function converse(
     for (const call of calls) messages.push(await executeToolCall(deps, input, record, call));
     checkpoint(true);
   }
-}
-
-/**
- * The tool calls a turn finished elsewhere had made, rebuilt from its stored recommendations, so the
- * model continuing it knows which tracks it is talking about.
- */
-async function resumedToolExchange(deps: TurnDependencies, resume: TurnProgress): Promise<ChatMessage[]> {
-  const messages: ChatMessage[] = [];
-  for (const recommendationId of resume.recommendationIds) {
-    const recommendation = await deps.store.getRecommendation(recommendationId);
-    if (!recommendation) continue;
-    const stored = await deps.store.getTracks(recommendation.tracks.map((item) => item.trackId));
-    const byId = new Map(stored.map((track) => [track.id, track]));
-    const tracks = recommendation.tracks.flatMap((item) => {
-      const track = byId.get(item.trackId);
-      return track ? [toRecommendedTrack(track, item.score, item.reasons)] : [];
-    });
-    const call: ToolCall = {
-      id: `resumed_${recommendationId}`,
-      name: RECOMMEND_TRACKS,
-      args: recommendation.query,
-    };
-    messages.push(
-      { role: 'assistant', content: '', toolCalls: [call] },
-      {
-        role: 'tool',
-        toolCallId: call.id,
-        toolName: call.name,
-        content: toolResultContent(recommendationId, tracks),
-      },
-    );
-  }
-  return messages;
 }
 
 async function streamStep(
