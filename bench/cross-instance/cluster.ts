@@ -20,6 +20,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+export interface RedisStats {
+  cpuMs: number;
+  commands: Record<string, number>;
+}
+
 /** The fake model server every EchoTune instance streams its turns from (one for the whole run). */
 export async function startUpstream(): Promise<{ child: BenchChild; baseURL: string }> {
   const port = await freePort();
@@ -38,8 +43,8 @@ export interface Cluster {
   readonly bare: BenchChild[];
   /** Starts or stops instances of both kinds until each has `count` (stopping the last ones). */
   resize(count: number): Promise<void>;
-  /** CPU Redis has used so far, in ms. */
-  redisCpuMs(): Promise<number>;
+  /** CPU Redis has used so far (ms), and the calls of each command so far. */
+  redisStats(): Promise<RedisStats>;
   /** Warnings and errors EchoTune's instances logged (pino JSON lines, level ≥ 40). */
   echotuneWarnings(): string[];
   close(): Promise<void>;
@@ -120,11 +125,14 @@ export async function startCluster(adapter: AdapterKind, upstreamBaseURL: string
       stopped.push(...surplus.filter((child) => child.name.startsWith('EchoTune')));
       await Promise.all(surplus.map((child) => child.stop()));
     },
-    async redisCpuMs() {
+    async redisStats() {
       info ??= redis.connect();
-      const text = await info.info('cpu');
+      const text = await info.info('all');
       const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(text)?.[1] ?? Number.NaN);
-      return (value('used_cpu_user') + value('used_cpu_sys')) * 1000;
+      const commands: Record<string, number> = {};
+      for (const [, name, calls] of text.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g))
+        commands[name!] = Number(calls);
+      return { cpuMs: (value('used_cpu_user') + value('used_cpu_sys')) * 1000, commands };
     },
     echotuneWarnings() {
       return [...echotune, ...stopped].flatMap((child) =>

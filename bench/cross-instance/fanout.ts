@@ -21,6 +21,8 @@ export interface FanoutSide {
   /** CPU of the side's server processes, summed, ms per second of window (average over rounds). */
   serverCpu: number[];
   redisCpu: number[];
+  /** Redis calls per second in the window, by command (summed over rounds, divide by rounds). */
+  redisCalls: Record<string, number>;
   /** This process's event-loop delay p99 in the windows (ms): high means the clients were the limit. */
   clientLoopP99: number[];
   turnErrors: string[];
@@ -45,6 +47,7 @@ const emptySide = (): FanoutSide => ({
   reordered: 0,
   serverCpu: [],
   redisCpu: [],
+  redisCalls: {},
   clientLoopP99: [],
   turnErrors: [],
 });
@@ -90,13 +93,13 @@ async function measureWindow(
   const loop = monitorEventLoopDelay({ resolution: 5 });
   stream.start();
   await sleep(WARM_MS);
-  const [cpuBefore, redisBefore] = [await cpu(), await cluster.redisCpuMs()];
+  const [cpuBefore, redisBefore] = [await cpu(), await cluster.redisStats()];
   const from = performance.now();
   loop.enable();
   await sleep(seconds * 1000);
   const to = performance.now();
   loop.disable();
-  const [cpuAfter, redisAfter] = [await cpu(), await cluster.redisCpuMs()];
+  const [cpuAfter, redisAfter] = [await cpu(), await cluster.redisStats()];
   await stream.stop();
   await sleep(SETTLE_MS);
 
@@ -106,7 +109,12 @@ async function measureWindow(
   side.perSecond.push(received.reduce((sum, { deltas }) => sum + deltas, 0) / elapsed);
   side.charsPerSecond.push(received.reduce((sum, { chars }) => sum + chars, 0) / elapsed);
   side.serverCpu.push((cpuAfter - cpuBefore) / elapsed);
-  side.redisCpu.push((redisAfter - redisBefore) / elapsed);
+  side.redisCpu.push((redisAfter.cpuMs - redisBefore.cpuMs) / elapsed);
+  for (const [command, calls] of Object.entries(redisAfter.commands)) {
+    const during = (calls - (redisBefore.commands[command] ?? 0)) / elapsed;
+    // Without the probe's own INFO.
+    if (command !== 'info') side.redisCalls[command] = (side.redisCalls[command] ?? 0) + during;
+  }
   side.clientLoopP99.push(loop.percentile(99) / 1e6);
   for (const {
     tabs: [first, ...others],

@@ -12,6 +12,8 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '—'
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 const percent = (value: number) => `${Math.round(value * 100)} %`;
+const calls = (side: FanoutSide) =>
+  Object.values(side.redisCalls).reduce((sum, value) => sum + value, 0) / side.perSecond.length;
 
 export function addedP99(result: LatencyResult): number {
   return percentile(result.echotune.delays, 99) - percentile(result.bare.delays, 99);
@@ -114,6 +116,7 @@ export function printFanout(results: FanoutResult[]): void {
       'EchoTune CPU ms per 1k deltas',
       'bare CPU ms per 1k deltas',
       'Redis CPU ms/s (EchoTune / bare)',
+      'Redis calls/s (EchoTune / bare)',
       'client loop p99 ms (EchoTune / bare)',
     ],
     results.map(({ adapter, instances, echotune, bare }) => [
@@ -124,10 +127,21 @@ export function printFanout(results: FanoutResult[]): void {
       ms(perThousand(echotune)),
       ms(perThousand(bare)),
       `${whole(mean(echotune.redisCpu))} / ${whole(mean(bare.redisCpu))}`,
+      `${whole(calls(echotune))} / ${whole(calls(bare))}`,
       `${Math.max(...echotune.clientLoopP99).toFixed(1)} / ${Math.max(...bare.clientLoopP99).toFixed(1)}`,
     ]),
     'right',
   );
+  console.log("Redis calls/s EchoTune makes beyond the bare servers' (the rest of its shared state):");
+  for (const { adapter, instances, echotune, bare } of results) {
+    const rounds = echotune.perSecond.length;
+    const extra = Object.entries(echotune.redisCalls)
+      .map(([command, total]) => [command, (total - (bare.redisCalls[command] ?? 0)) / rounds] as const)
+      .filter(([, perSecond]) => perSecond >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+      .map(([command, perSecond]) => `${command} ${whole(perSecond)}`);
+    console.log(`  ${adapter}, ${instances}: ${extra.join(', ') || 'none'}`);
+  }
 }
 
 /** One line per target, met or not, with the figure; returns whether all were met. */
