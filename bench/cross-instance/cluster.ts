@@ -25,6 +25,10 @@ export interface RedisStats {
   commands: Record<string, number>;
 }
 
+const DISCONNECT_GRACE_MS = 1_000;
+/** After tabs leave: the grace period, then time for the cluster-wide listener checks it starts. */
+export const DISCONNECT_QUIET_MS = DISCONNECT_GRACE_MS + 1_000;
+
 /** The fake model server every EchoTune instance streams its turns from (one for the whole run). */
 export async function startUpstream(): Promise<{ child: BenchChild; baseURL: string }> {
   const port = await freePort();
@@ -87,6 +91,10 @@ export async function startCluster(adapter: AdapterKind, upstreamBaseURL: string
     SERVE_CLIENT: 'false',
     RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000',
     RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+    // Every tab that disconnects makes its instance ask the whole cluster, this long after, whether its
+    // session still has listeners (a fetchSockets each): short, so a level's departing tabs are done
+    // asking before the next level measures (see DISCONNECT_QUIET_MS).
+    DISCONNECT_GRACE_MS: String(DISCONNECT_GRACE_MS),
   };
   const echotune: BenchChild[] = [];
   const bare: BenchChild[] = [];

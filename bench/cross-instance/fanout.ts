@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TURN_MS } from '../turn-overhead/upstream.js';
 import { DELTA_INTERVAL_MS } from './bare-server.js';
-import type { Cluster } from './cluster.js';
+import { type Cluster, DISCONNECT_QUIET_MS } from './cluster.js';
 import type { BenchChild } from './ipc.js';
 import { bareSession, closeSessions, echotuneSession, type SessionTabs, sleep } from './tabs.js';
 
@@ -195,5 +195,6 @@ export async function measureFanout(
     return result;
   } finally {
     closeSessions([...service, ...bare]);
+    await sleep(DISCONNECT_QUIET_MS);
   }
 }

@@ -101,6 +101,7 @@ export async function measureLatency(
     }
     return result;
   } finally {
+    // Two departing tabs: two listener checks, nothing to wait for.
     closeSessions([service, bare]);
   }
 }
