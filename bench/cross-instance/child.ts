@@ -7,6 +7,10 @@ import { runUpstream } from '../turn-overhead/upstream.js';
 import { runBareServer } from './bare-server.js';
 import { cpuMs, serveRequests } from './ipc.js';
 
+// The bench went away (killed, or failed while this one was starting): nothing may outlive it.
+process.once('disconnect', () => process.exit(0));
+if (!process.connected) process.exit(0);
+
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : undefined;

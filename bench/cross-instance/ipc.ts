@@ -106,8 +106,8 @@ export function startChild(
 }
 
 /**
- * The child's side: answers the bench's requests with `handlers` (a `close` request runs `close` and
- * exits), and exits when the bench goes away (its IPC channel closes), so nothing outlives a killed run.
+ * The child's side: answers the bench's requests with `handlers`; a `close` request runs `close` and
+ * exits. (child.ts exits by itself when the bench goes away.)
  */
 export function serveRequests(
   handlers: Record<string, (request: Request) => unknown>,
@@ -127,7 +127,6 @@ export function serveRequests(
       process.send?.({ id: message.id, error: String(error) } satisfies Answer);
     }
   });
-  process.once('disconnect', () => process.exit(0));
 }
 
 /** CPU used by this process so far, all threads (GC included), in ms. */
