@@ -13,7 +13,7 @@
  * each adapter on a throwaway redis-server. EchoTune and bare alternate in rounds (and which goes first
  * alternates), so both meet the same noisy machine; only ratios and differences are reported.
  *
- *   npx tsx bench/cross-instance-bench.ts            (~2.5 minutes)
+ *   npx tsx bench/cross-instance-bench.ts            (~3 minutes)
  *     --rounds 2          rounds per figure (each: one EchoTune batch, one bare batch)
  *     --turns 2           latency: replies (~2 s each) per side per round
  *     --seconds 3         fan-out: counting window per side per round
