@@ -22,7 +22,8 @@
  *     --instances 1,3     fan-out: instance counts
  *     --adapters streams,pubsub
  *     --only latency|fanout
- *   Any EchoTune setting in the environment is passed on (e.g. DELTA_COALESCE_MS=0).
+ *   Any EchoTune setting in the environment is passed on (e.g. DELTA_COALESCE_MS=0), except those the
+ *   bench sets itself (cluster.ts: Redis, secret, data, provider, rate limits, DISCONNECT_GRACE_MS).
  * Exits 1 when the bench itself fails (a process dies, a turn is refused or hangs); unmet targets are
  * results, printed, not failures.
  */
