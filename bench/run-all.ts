@@ -5,7 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['router-bench.ts', 'turn-overhead-bench.ts', 'store-bench.ts', 'recommend-bench.ts'];
+const BENCHES = [
+  'router-bench.ts',
+  'turn-overhead-bench.ts',
+  'cross-instance-bench.ts',
+  'store-bench.ts',
+  'recommend-bench.ts',
+];
 
 let failed = 0;
 for (const bench of BENCHES) {
