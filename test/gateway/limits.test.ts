@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
+import { startSlowUpstream } from '../support/slow-upstream.js';
 
 const UPBEAT = 'something upbeat for my run';
 
@@ -93,6 +97,37 @@ describe('limits and lifecycle', () => {
     };
     const assistant = page.items.find((message) => message.role === 'assistant');
     expect(assistant?.meta?.finishReason).toBe('cancelled');
+  });
+
+  it('counts the disconnect grace from the last listener’s departure, not the first', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'echotune-grace-'));
+    const slow = await startSlowUpstream({ directory, words: 60 });
+    try {
+      const {
+        client: first,
+        session,
+        token,
+      } = await connectedSession({
+        DISCONNECT_GRACE_MS: '1000',
+        PROVIDERS_FILE: slow.providersFile,
+      });
+      const second = await server!.connect(token);
+      await second.ok('session:join', { sessionId: session.id });
+      await first.ok('message:send', { sessionId: session.id, clientMsgId: 'g', text: UPBEAT });
+      await first.waitFor('turn:delta');
+      first.socket.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      second.socket.disconnect();
+      // 1.3 s after the first tab left, 0.7 s after the last: within the grace, so the turn still runs.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const back = await server!.connect(token);
+      await back.ok('session:join', { sessionId: session.id });
+      const done = await back.waitFor('turn:done');
+      expect(done.message.text).toBe(slow.reply);
+    } finally {
+      await slow.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses REST bodies over the size limit with payload_too_large', async () => {

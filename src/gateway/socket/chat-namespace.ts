@@ -53,6 +53,7 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
   const { chat } = options;
   // Turns this instance finishes for one that is gone reach their listeners through the same rooms.
   chat.startRecovery(sink);
+  const abandonChecks = new AbandonChecks(namespace, chat, options.disconnectGraceMs);
 
   namespace.use((socket, next) => {
     if (options.draining()) {
@@ -128,7 +129,7 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
       const sessionIds = [...socket.rooms]
         .filter((room) => room.startsWith('session:'))
         .map((room) => room.slice('session:'.length));
-      if (sessionIds.length > 0) scheduleAbandonCheck(namespace, chat, sessionIds, options.disconnectGraceMs);
+      if (sessionIds.length > 0) abandonChecks.left(sessionIds);
     });
   });
   return namespace;
@@ -160,20 +161,43 @@ function listen<E extends ClientEventName>(
   });
 }
 
-/** After the grace period, stop the turns of sessions that nobody (on any instance) listens to. */
-function scheduleAbandonCheck(
-  namespace: ChatNamespace,
-  chat: ChatService,
-  sessionIds: string[],
-  graceMs: number,
-): void {
-  setTimeout(async () => {
+/**
+ * After the grace period, stop the turns of sessions that nobody (on any instance) listens to. One check
+ * per session at a time (each asks every instance), counted from the session's latest departure.
+ */
+class AbandonChecks {
+  /** Session id → when its latest listener left. */
+  readonly #lastLeft = new Map<string, number>();
+
+  constructor(
+    private readonly namespace: ChatNamespace,
+    private readonly chat: ChatService,
+    private readonly graceMs: number,
+  ) {}
+
+  left(sessionIds: string[]): void {
     for (const sessionId of sessionIds) {
-      const listeners = await namespace
-        .in(roomForSession(sessionId))
-        .fetchSockets()
-        .catch(() => [{}]);
-      if (listeners.length === 0) chat.abandonSession(sessionId);
+      const scheduled = this.#lastLeft.has(sessionId);
+      this.#lastLeft.set(sessionId, Date.now());
+      if (!scheduled) this.#schedule(sessionId, this.graceMs);
     }
-  }, graceMs).unref();
+  }
+
+  #schedule(sessionId: string, delayMs: number): void {
+    setTimeout(() => void this.#check(sessionId), delayMs).unref();
+  }
+
+  async #check(sessionId: string): Promise<void> {
+    const remaining = (this.#lastLeft.get(sessionId) ?? 0) + this.graceMs - Date.now();
+    if (remaining > 0) {
+      this.#schedule(sessionId, remaining);
+      return;
+    }
+    this.#lastLeft.delete(sessionId);
+    const listeners = await this.namespace
+      .in(roomForSession(sessionId))
+      .fetchSockets()
+      .catch(() => [{}]);
+    if (listeners.length === 0) this.chat.abandonSession(sessionId);
+  }
 }
