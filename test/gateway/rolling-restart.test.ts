@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import {
   type Ack,
   CHAT_NAMESPACE,
@@ -12,8 +13,10 @@ import {
   type ServerPayloads,
 } from '../../src/protocol/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
+import { createMongoStore } from '../../src/store/mongo/index.js';
 import type { Balancer } from '../support/balancer-process.js';
 import { freePort, missing } from '../support/environment.js';
+import { type FerretDb, startFerretDb } from '../support/ferretdb.js';
 import { haproxyBinary, startHaproxy } from '../support/haproxy.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../support/redis-server.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
@@ -22,6 +25,7 @@ const skipped =
   (!redisBinary || !haproxyBinary) && missing('rolling restart', 'redis-server or haproxy is not installed');
 
 const INSTANCES = 3;
+const mongoConfig = (uri: string) => loadConfig({ MONGODB_URI: uri });
 const CLIENTS = 12;
 const TURN_TIMEOUT_MS = 20_000;
 
@@ -112,6 +116,7 @@ class Listener {
 
 describe.skipIf(skipped)('a rolling restart of every instance under steady load', () => {
   let redis: RedisServer;
+  let ferret: FerretDb | null;
   let balancer: Balancer;
   let directory: string;
   let env: Record<string, string>;
@@ -120,8 +125,12 @@ describe.skipIf(skipped)('a rolling restart of every instance under steady load'
 
   beforeAll(async () => {
     redis = await startRedisServer();
+    // The production shape: instances share MongoDB (FerretDB here). Without it (outside CI), a SQLite
+    // file on this host stands in, and startFerretDb has said so.
+    ferret = await startFerretDb();
     directory = mkdtempSync(join(tmpdir(), 'echotune-rolling-'));
     env = {
+      ...(ferret ? { MONGODB_URI: `${ferret.uri}echotune_rolling` } : {}),
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
       JWT_SECRET: randomBytes(32).toString('hex'),
       DATA_DIR: join(directory, 'data'),
@@ -141,6 +150,7 @@ describe.skipIf(skipped)('a rolling restart of every instance under steady load'
     await balancer?.stop();
     await Promise.all(instances.filter((instance) => instance.alive()).map((instance) => instance.stop()));
     redis?.stop();
+    await ferret?.stop();
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
@@ -183,7 +193,9 @@ describe.skipIf(skipped)('a rolling restart of every instance under steady load'
     for (const listener of listeners) listener.socket.disconnect();
 
     // Counted against the store: every message once, each with exactly one finished reply.
-    const store = await createSqliteStore({ path: join(directory, 'data', 'echotune.db') });
+    const store = ferret
+      ? await createMongoStore({ config: mongoConfig(`${ferret.uri}echotune_rolling`) })
+      : await createSqliteStore({ path: join(directory, 'data', 'echotune.db') });
     try {
       let turns = 0;
       for (const listener of listeners) {

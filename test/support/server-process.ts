@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './environment.js';
@@ -17,10 +17,22 @@ export interface ServerProcess {
 
 const startTimeoutMs = 30_000;
 
-/** Starts `src/server.ts` with tsx, on a free port, and waits for its "listening" line. */
+/**
+ * What a process runs: the built server (`dist/server.js`, what the Dockerfile ships) when
+ * ECHOTUNE_TEST_BUILT_SERVER=1 (CI builds it first), else the sources through tsx.
+ */
+function serverArguments(): string[] {
+  if (process.env.ECHOTUNE_TEST_BUILT_SERVER !== '1') return ['--import', 'tsx', 'src/server.ts'];
+  const built = join(repoRoot, 'dist', 'server.js');
+  if (!existsSync(built))
+    throw new Error('ECHOTUNE_TEST_BUILT_SERVER=1 but dist/server.js is missing: npm run build');
+  return [built];
+}
+
+/** Starts an EchoTune server process on a free port and waits for its "listening" line. */
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'echotune-process-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, serverArguments(), {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
