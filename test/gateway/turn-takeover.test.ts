@@ -15,6 +15,7 @@ import {
 import { UPSTREAM_HEADER } from '../support/balancer-process.js';
 import { TestClient } from '../support/echotune-server.js';
 import { freePort, missing } from '../support/environment.js';
+import { startFerretDb } from '../support/ferretdb.js';
 import { haproxyBinary, startHaproxy } from '../support/haproxy.js';
 import { redisBinary, startRedisServer } from '../support/redis-server.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
@@ -94,12 +95,22 @@ describe('a turn whose instance dies mid-reply is finished from its saved progre
 
   const skipped = !redisBinary && missing('turn takeover between instances', 'redis-server is not installed');
   describe.skipIf(skipped)('between instances', () => {
+    /** MONGODB_URI of a FerretDB stopped after the test; {} when there is none (startFerretDb said why). */
+    async function sharedStoreEnv(database: string): Promise<Record<string, string>> {
+      const ferret = await startFerretDb();
+      if (!ferret) return {};
+      onTestFinished(() => ferret.stop());
+      return { MONGODB_URI: `${ferret.uri}${database}` };
+    }
+
     it('by a surviving instance once the dead one’s lease lapses; a tab there sees the rest and turn:done', async () => {
       const redis = await startRedisServer();
       onTestFinished(() => redis.stop());
       const env = {
         JWT_SECRET: randomBytes(32).toString('hex'),
         DATA_DIR: join(directory, 'shared'),
+        // Instances share MongoDB in production: FerretDB here (a SQLite file on this host without it).
+        ...(await sharedStoreEnv('echotune_takeover')),
         REDIS_URL: `redis://127.0.0.1:${redis.port}`,
         // A dead instance's turn is taken over this long after its last renewal.
         TURN_LEASE_MS: '3000',
@@ -149,6 +160,7 @@ describe('a turn whose instance dies mid-reply is finished from its saved progre
         const env = {
           JWT_SECRET: randomBytes(32).toString('hex'),
           DATA_DIR: join(directory, 'balanced'),
+          ...(await sharedStoreEnv('echotune_takeover_balanced')),
           REDIS_URL: `redis://127.0.0.1:${redis.port}`,
           // A dead instance's turn is taken over this long after its last renewal.
           TURN_LEASE_MS: '3000',
