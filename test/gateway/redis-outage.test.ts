@@ -76,6 +76,7 @@ describe.skipIf(skipped).each(['streams', 'pubsub'] as const)(
       const firstDelta = await sender.waitFor('turn:delta');
 
       redis.stop();
+      const stoppedAt = Date.now();
       const done = await sender.waitFor('turn:done', (payload) => payload.turnId === firstDelta.turnId);
       expect(done.message.text).toBe(REPLY);
       const deltas = sender.of('turn:delta').filter((delta) => delta.turnId === done.turnId);
@@ -95,6 +96,8 @@ describe.skipIf(skipped).each(['streams', 'pubsub'] as const)(
         expect((await local.waitFor('turn:done')).message.text).toBe(REPLY);
       }
 
+      // Down for at least 10 s in all, while turns stream here and there.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, stoppedAt + 10_000 - Date.now())));
       redis = await startRedisServer({ port: redis.port });
       for (const instance of instances) {
         await expect
