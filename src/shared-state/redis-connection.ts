@@ -36,6 +36,20 @@ export function openRedis(
   return redis;
 }
 
+/**
+ * Closes politely (QUIT) when Redis answers, and at once otherwise: a QUIT queued while Redis is away
+ * would wait for it (the adapter's connection waits out outages), holding up the shutdown.
+ */
+export async function closeRedis(redis: Redis, waitMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+  });
+  await Promise.race([redis.quit().catch(() => undefined), gaveUp]);
+  clearTimeout(timer);
+  redis.disconnect();
+}
+
 /** Resolves true once the connection is ready, or false after `timeoutMs` (Redis down at start-up). */
 export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);

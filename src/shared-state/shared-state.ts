@@ -6,7 +6,7 @@ import { localTurnLeases, type TurnLeases } from '../chat/index.js';
 import type { Logger } from '../logger.js';
 import { type HealthStore, MemoryHealthStore } from '../providers/index.js';
 import { InstanceRegistry } from './instance-registry.js';
-import { openRedis, whenReady } from './redis-connection.js';
+import { closeRedis, openRedis, whenReady } from './redis-connection.js';
 import { RedisHealthStore } from './redis-health-store.js';
 import { RedisTurnLeases } from './redis-turn-leases.js';
 import { withUnawaitedWrites } from './unawaited-writes.js';
@@ -165,7 +165,7 @@ async function redisState(
     },
     async close() {
       await instances.stop();
-      await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
+      await Promise.all(connections.map((redis) => closeRedis(redis)));
     },
   };
 }

@@ -75,6 +75,16 @@ describe.skipIf(skipped)('shared state over Redis', () => {
     });
   });
 
+  it('closes at once while Redis is away, instead of waiting for it to return', async () => {
+    const own = await startRedisServer();
+    const shared = await createSharedState({ redisUrl: `redis://127.0.0.1:${own.port}`, logger });
+    own.stop();
+    await expect.poll(() => shared.status().connected).toBe(false);
+    const started = Date.now();
+    await shared.close();
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('closes every connection it opened, so the process can exit', async () => {
     const shared = await createSharedState({ redisUrl: `redis://127.0.0.1:${redis.port}`, logger });
     await shared.rateLimiter({ keyPrefix: 'close', points: 5, durationSeconds: 60 }).consume('x');
