@@ -244,6 +244,8 @@ export class ChatService {
    */
   private async isAnswered(message: Message): Promise<boolean> {
     const recent = await this.options.store.recentMessages(message.sessionId, CONTEXT_MESSAGES * 2);
+    // A message this far back was answered long ago (a resend of it starts nothing).
+    if (!recent.some((candidate) => candidate.id === message.id)) return true;
     const replies = recent.filter((candidate) => candidate.meta?.replyTo === message.id);
     if (replies.length > 0) return replies.some((reply) => reply.meta?.finishReason !== 'interrupted');
     // Replies stored before they named their message: answered when one follows it.
