@@ -63,6 +63,8 @@ export async function startServer(
   await shared.announce(store.location);
   const gateway = await createGateway({ config, logger: log, store, chat, recommender, router, shared });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
+  // Turns an instance that is gone (or this one, before a restart) left unfinished.
+  chat.startRecovery(gateway.sink);
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 

@@ -4,7 +4,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
-import type { ChatService } from '../chat/index.js';
+import type { ChatService, TurnSink } from '../chat/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ModelRouter } from '../providers/index.js';
@@ -37,6 +37,8 @@ export interface GatewayOptions {
 export interface Gateway {
   app: FastifyInstance;
   io: ChatServer;
+  /** Sends chat's events to session rooms (for turns chat runs on its own, e.g. finishing orphans). */
+  sink: TurnSink;
   /** Shutdown begins: /ready answers 503 so the balancer drains, new sockets and messages are refused. */
   startDraining(): void;
   close(): Promise<void>;
@@ -94,7 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     serveClient: false,
   });
   if (shared.socketAdapter) io.adapter(shared.socketAdapter);
-  registerChatNamespace(io, {
+  const { sink } = registerChatNamespace(io, {
     chat: options.chat,
     tokens,
     limits: new SocketRateLimits(
@@ -113,6 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     app,
     io,
+    sink,
     startDraining() {
       draining.value = true;
     },

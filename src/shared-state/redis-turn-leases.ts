@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { TurnLease, TurnLeases } from '../chat/index.js';
 import { localTurnLeases } from '../chat/index.js';
@@ -23,20 +24,6 @@ export interface RedisTurnLeaseOptions {
   ttlMs?: number;
   /** How often a waiting instance tries again. */
   pollMs?: number;
-}
-
-function wait(milliseconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 /**
@@ -64,17 +51,14 @@ export class RedisTurnLeases implements TurnLeases {
   }
 
   async acquire(sessionId: string, signal: AbortSignal): Promise<TurnLease> {
-    const key = `${this.#prefix}turn-lease:${sessionId}`;
     if (this.#redis.status !== 'ready') return localTurnLeases.acquire(sessionId, signal);
     try {
-      const token = await this.#redis.incr(`${this.#prefix}turn-lease-token`);
-      const holder = `${this.#instanceId}:${token}`;
+      const claim = await this.#claimant(sessionId);
       for (;;) {
         if (signal.aborted) throw new EchoError('cancelled', 'Stopped waiting for the session');
-        if ((await this.#redis.set(key, holder, 'PX', this.#ttlMs, 'NX')) === 'OK') {
-          return this.#held(key, holder, token);
-        }
-        await wait(this.#pollMs, signal);
+        const lease = await claim();
+        if (lease) return lease;
+        await delay(this.#pollMs, undefined, { signal }).catch(() => undefined);
       }
     } catch (error) {
       if (error instanceof EchoError) throw error;
@@ -87,18 +71,25 @@ export class RedisTurnLeases implements TurnLeases {
   }
 
   async tryAcquire(sessionId: string): Promise<TurnLease | null> {
-    const key = `${this.#prefix}turn-lease:${sessionId}`;
     // Without Redis nobody can tell whether the holder is alive: never take a turn over then.
     if (this.#redis.status !== 'ready') return null;
     try {
-      const token = await this.#redis.incr(`${this.#prefix}turn-lease-token`);
-      const holder = `${this.#instanceId}:${token}`;
-      const taken = await this.#redis.set(key, holder, 'PX', this.#ttlMs, 'NX');
-      return taken === 'OK' ? this.#held(key, holder, token) : null;
+      return await (await this.#claimant(sessionId))();
     } catch (error) {
       this.#logger.debug({ sessionId, error: String(error) }, 'turn lease probe failed');
       return null;
     }
+  }
+
+  /** One token per attempt to hold the session; each call of the claim tries `SET NX` once. */
+  async #claimant(sessionId: string): Promise<() => Promise<TurnLease | null>> {
+    const key = `${this.#prefix}turn-lease:${sessionId}`;
+    const token = await this.#redis.incr(`${this.#prefix}turn-lease-token`);
+    const holder = `${this.#instanceId}:${token}`;
+    return async () => {
+      const taken = await this.#redis.set(key, holder, 'PX', this.#ttlMs, 'NX');
+      return taken === 'OK' ? this.#held(key, holder, token) : null;
+    };
   }
 
   #held(key: string, holder: string, token: number): TurnLease {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { collectOutput } from './child-output.js';
 import { repoRoot } from './environment.js';
 
 /**
@@ -115,17 +116,6 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     child.kill(signal);
   }
-}
-
-function collectOutput(child: ChildProcess): string[] {
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    lines.splice(0, Math.max(0, lines.length - 30));
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return lines;
 }
 
 async function waitUntilServing(

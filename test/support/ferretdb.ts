@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectOutput } from './child-output.js';
 import { freePort, missing } from './environment.js';
 
 export interface FerretDb {
@@ -48,7 +49,7 @@ export async function startFerretDb(): Promise<FerretDb | null> {
   try {
     const port = await freePort();
     const child = spawnFerretDb(binary, directory, port);
-    const output = collectOutput(child);
+    const output = collectOutput(child, 20);
     await waitUntilListening(child, port, output);
     return { uri: `mongodb://127.0.0.1:${port}/`, stop: () => stopFerretDb(child, directory) };
   } catch (error) {
@@ -77,18 +78,6 @@ function spawnFerretDb(binary: string, directory: string, port: number): ChildPr
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
   return child;
-}
-
-/** The last lines FerretDB printed, for the error message when it fails to start. */
-function collectOutput(child: ChildProcess): string[] {
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    lines.splice(0, Math.max(0, lines.length - 20));
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return lines;
 }
 
 async function waitUntilListening(child: ChildProcess, port: number, output: string[]): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { ChatService } from '../../chat/index.js';
+import type { ChatService, TurnSink } from '../../chat/index.js';
 import { EchoError, invalid, toEchoError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import {
@@ -47,12 +47,13 @@ type Handler<E extends ClientEventName> = (
 ) => Promise<ClientAckResults[E]>;
 
 /** The `/chat` namespace: authenticate, validate, rate-limit, authorize via chat, answer with an ack. */
-export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOptions): ChatNamespace {
+export function registerChatNamespace(
+  io: ChatServer,
+  options: ChatNamespaceOptions,
+): { namespace: ChatNamespace; sink: TurnSink } {
   const namespace = io.of(CHAT_NAMESPACE);
   const sink = createRoomSink(namespace);
   const { chat } = options;
-  // Turns this instance finishes for one that is gone reach their listeners through the same rooms.
-  chat.startRecovery(sink);
   const abandonChecks = new AbandonChecks(namespace, chat, options.disconnectGraceMs);
 
   namespace.use((socket, next) => {
@@ -132,7 +133,7 @@ export function registerChatNamespace(io: ChatServer, options: ChatNamespaceOpti
       if (sessionIds.length > 0) abandonChecks.left(sessionIds);
     });
   });
-  return namespace;
+  return { namespace, sink };
 }
 
 function listen<E extends ClientEventName>(
