@@ -9,6 +9,7 @@ import type {
   Page,
   Session,
   SessionRecommendation,
+  TrackOpinion,
 } from '../protocol/index.js';
 import type { ModelRouter } from '../providers/index.js';
 import { type Recommender, toRecommendedTrack } from '../recommend/index.js';
@@ -46,6 +47,8 @@ export interface ChatServiceOptions {
 
 /** Upper bound on what one session:join returns; a client pages through REST beyond it. */
 const JOIN_MESSAGE_LIMIT = 500;
+/** Feedback pages read for a join's card states (100 each): far more than one conversation gathers. */
+const OPINION_PAGES = 20;
 /** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
 const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
@@ -117,11 +120,45 @@ export class ChatService {
       if (!page.nextCursor || !last) break;
       afterSeq = last.seq;
     }
-    return { session, messages, recommendations: await this.recommendationsOf(messages) };
+    const [recommendations, opinions] = await Promise.all([
+      this.recommendationsOf(messages),
+      this.opinionsIn(session.id),
+    ]);
+    return {
+      session,
+      messages,
+      recommendations: recommendations.map((recommendation) => ({
+        ...recommendation,
+        opinions: opinions.get(recommendation.recommendationId) ?? {},
+      })),
+    };
+  }
+
+  /** Recommendation id → track id → the standing like or dislike: the newest signal of each card wins. */
+  private async opinionsIn(sessionId: string): Promise<Map<string, Record<string, TrackOpinion>>> {
+    const opinions = new Map<string, Record<string, TrackOpinion>>();
+    const decided = new Set<string>();
+    let cursor: string | undefined;
+    for (let pages = 0; pages < OPINION_PAGES; pages += 1) {
+      const page = await this.options.store.listFeedback({ sessionId }, { cursor, limit: 100 });
+      for (const item of page.items) {
+        if (item.signal !== 'like' && item.signal !== 'dislike' && item.signal !== 'clear') continue;
+        const key = `${item.recommendationId}\u0000${item.trackId}`;
+        if (decided.has(key)) continue;
+        decided.add(key);
+        if (item.signal === 'clear') continue;
+        const card = opinions.get(item.recommendationId) ?? {};
+        card[item.trackId] = item.signal;
+        opinions.set(item.recommendationId, card);
+      }
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    return opinions;
   }
 
   /** The cards shown with these assistant messages, in order, skipping expired recommendations. */
-  private async recommendationsOf(messages: Message[]): Promise<SessionRecommendation[]> {
+  private async recommendationsOf(messages: Message[]): Promise<Omit<SessionRecommendation, 'opinions'>[]> {
     const ids = messages.flatMap((message) => message.meta?.recommendationIds ?? []);
     const stored = (await Promise.all(ids.map((id) => this.options.store.getRecommendation(id)))).filter(
       (recommendation) => recommendation !== null,

@@ -81,15 +81,20 @@ const recommendedTrackSchema = z.object({
   name: z.string(),
   artists: z.array(z.string()),
   album: z.string(),
+  /** As the catalog has it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; null when unknown. */
+  releaseDate: z.string().nullable(),
   genres: z.array(z.string()),
   features: z.record(z.string(), z.number()),
+  /** True when the audio features were derived by rule (from the genre) rather than measured. */
+  estimated: z.boolean(),
   popularity: z.number(),
   score: z.number(),
   reasons: z.array(z.string()),
 });
 export type RecommendedTrack = z.infer<typeof recommendedTrackSchema>;
 
-export const feedbackSignals = ['like', 'dislike', 'skip', 'play', 'save'] as const;
+/** `clear` withdraws the listener's earlier like or dislike of the track (the latest signal counts). */
+export const feedbackSignals = ['like', 'dislike', 'skip', 'play', 'save', 'clear'] as const;
 export type FeedbackSignal = (typeof feedbackSignals)[number];
 
 const usageSchema = z.object({

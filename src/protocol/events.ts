@@ -47,11 +47,16 @@ export interface ClientAckResults {
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
 type AckCallback<E extends ClientEventName> = (response: Ack<ClientAckResults[E]>) => void;
 
+/** The listener's standing opinion of a recommended track, as toggled on its card. */
+export type TrackOpinion = 'like' | 'dislike';
+
 /** The track cards of a past turn, so a (re)joining client can show them again. */
 export interface SessionRecommendation {
   recommendationId: string;
   turnId: string;
   tracks: RecommendedTrack[];
+  /** Track id → the listener's latest like or dislike of it here (absent: none, or withdrawn). */
+  opinions: Record<string, TrackOpinion>;
 }
 
 /** Server → room `session:<id>` payloads. */
@@ -83,6 +88,10 @@ export interface ServerPayloads {
   };
   'turn:error': { turnId: string; sessionId: string; code: ErrorCode; message: string; retryable: boolean };
   typing: { sessionId: string; userId: string; on: boolean };
+  /** To every socket of the listener (room `user:<id>`): a session was created, renamed or got a title. */
+  'session:updated': { session: Session };
+  /** To every socket of the listener: the session is gone (its room gets it too). */
+  'session:deleted': { sessionId: string };
 }
 export type ServerEventName = keyof ServerPayloads;
 
@@ -96,4 +105,9 @@ export type ServerToClientEvents = {
 
 export function roomForSession(sessionId: string): string {
   return `session:${sessionId}`;
+}
+
+/** Every socket of one listener, for their session list. */
+export function roomForUser(userId: string): string {
+  return `user:${userId}`;
 }

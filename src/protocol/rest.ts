@@ -18,8 +18,27 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** PATCH /api/v1/sessions/:id */
+export const sessionPatchSchema = z.strictObject({
+  title: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+});
+
+/**
+ * POST /api/v1/auth/guest. A widget names its site key; the server then requires the request's Origin
+ * to be one the key allows, and the token it issues is scoped to that key.
+ */
+export const guestTokenBodySchema = z.strictObject({
+  displayName: z.string().trim().min(1).max(80).optional(),
+  siteKey: z
+    .string()
+    .regex(/^pk_[A-Za-z0-9_-]{8,64}$/, 'must look like pk_ followed by 8 to 64 letters, digits, - or _')
+    .optional(),
+});
+
 export interface GuestTokenResponse {
   token: string;
   userId: string;
   expiresAt: string;
+  /** Set when the token was issued through a site key (a widget). */
+  siteKey?: string;
 }

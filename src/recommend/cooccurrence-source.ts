@@ -65,9 +65,14 @@ export class CooccurrenceSource {
   private async readFeedback(add: (userId: string, row: number | null) => void): Promise<void> {
     let cursor: string | undefined;
     let read = 0;
+    // Newest first: a like later withdrawn ('clear') or turned into a dislike does not count.
+    const decided = new Set<string>();
     do {
       const page = await this.store.listFeedback({}, { cursor, limit: pageSize });
       for (const item of page.items) {
+        const key = `${item.userId}\u0000${item.trackId}`;
+        if (decided.has(key)) continue;
+        decided.add(key);
         if (item.signal === 'like' || item.signal === 'save' || item.signal === 'play') {
           add(item.userId, this.profiles.rowOfId(item.trackId));
         }

@@ -59,7 +59,8 @@ export class ListenerProfiles {
       if (item.signal === 'like' || item.signal === 'save') signals.likedRows.push(row);
       else if (item.signal === 'dislike') signals.dislikedRows.push(row);
       else if (item.signal === 'skip') signals.skippedRows.push(row);
-      else signals.playedRows.push(row);
+      else if (item.signal === 'play') signals.playedRows.push(row);
+      // 'clear': the listener withdrew their opinion, and the older signals no longer count.
     }
     for (const row of historyRows) {
       if (!seen.has(row)) signals.playedRows.push(row);

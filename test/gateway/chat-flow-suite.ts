@@ -124,6 +124,7 @@ export function describeChatFlow(name: string, backend: ChatFlowBackend): void {
           recommendationId: shownBeforeDrop.recommendationId,
           turnId: shownBeforeDrop.turnId,
           tracks: expect.any(Array),
+          opinions: {},
         },
       ]);
       expect(joined.recommendations[0]!.tracks.map((track) => track.id)).toEqual(
