@@ -49,6 +49,8 @@ export interface ChatServiceOptions {
 const JOIN_MESSAGE_LIMIT = 500;
 /** Feedback pages read for a join's card states (100 each): far more than one conversation gathers. */
 const OPINION_PAGES = 20;
+/** Finish reasons of partial replies that leave their message waiting for an answer. */
+const unfinishedReasons = new Set(['interrupted', 'error']);
 /** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
 const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
@@ -277,14 +279,16 @@ export class ChatService {
 
   /**
    * Whether a stored reply answers this user message (read from the store: another instance may have
-   * written it). A reply the service interrupted (shutdown) does not count: the resend is answered again.
+   * written it). A reply the service interrupted (shutdown) or that failed does not count: a resend (the
+   * client's Retry, with the same clientMsgId) is answered again.
    */
   private async isAnswered(message: Message): Promise<boolean> {
     const recent = await this.options.store.recentMessages(message.sessionId, CONTEXT_MESSAGES * 2);
     // A message this far back was answered long ago (a resend of it starts nothing).
     if (!recent.some((candidate) => candidate.id === message.id)) return true;
     const replies = recent.filter((candidate) => candidate.meta?.replyTo === message.id);
-    if (replies.length > 0) return replies.some((reply) => reply.meta?.finishReason !== 'interrupted');
+    if (replies.length > 0)
+      return replies.some((reply) => !unfinishedReasons.has(reply.meta?.finishReason ?? ''));
     // Replies stored before they named their message: answered when one follows it.
     return recent.some(
       (candidate) =>

@@ -63,11 +63,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const requestsPerMinute = config.RATE_LIMIT_REQUESTS_PER_MINUTE;
   await app.register(fastifyRateLimit, {
     max: requestsPerMinute,
-    timeWindow: 60_000,
+    timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
     // The limiter already falls back to memory while Redis is away; anything else must not take REST down.
     skipOnError: true,
     store: rateLimitStoreOver(
-      shared.rateLimiter({ keyPrefix: 'http', points: requestsPerMinute, durationSeconds: 60 }),
+      shared.rateLimiter({
+        keyPrefix: 'http',
+        points: requestsPerMinute,
+        durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      }),
     ),
   });
 
@@ -103,6 +107,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       {
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
         eventsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       },
       shared,
     ),
