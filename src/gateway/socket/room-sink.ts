@@ -19,13 +19,11 @@ export function createRoomSink(namespace: Namespace): ChatSink {
       namespace.to(roomForUser(session.userId)).emit('session:updated', { session });
     },
     sessionDeleted(session) {
-      const sessionRoom = roomForSession(session.id);
-      // One emit to both rooms: a socket in both hears it once.
+      // One emit to both rooms: a socket in both hears it once. Sockets stay in the session's room (they
+      // may still hear the turn:error of its stopped turn, which another instance may send after this).
       namespace
-        .to([roomForUser(session.userId), sessionRoom])
+        .to([roomForUser(session.userId), roomForSession(session.id)])
         .emit('session:deleted', { sessionId: session.id });
-      // Nobody stays in a room that has no session any more (typing there is then refused too).
-      namespace.in(sessionRoom).socketsLeave(sessionRoom);
     },
   };
 }
