@@ -56,7 +56,7 @@ const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
 /** Session owners remembered (a session never changes hands), sparing a store read per message. */
 const OWNERS_CACHED = 100_000;
-/** Deleted sessions remembered: only for the moments their rows are still being removed. */
+/** Deleted sessions remembered; needed only while their rows are being removed, so a bound is enough. */
 const DELETED_REMEMBERED = 10_000;
 
 interface ActiveTurn {
