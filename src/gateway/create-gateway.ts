@@ -84,16 +84,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     draining: () => draining.value,
   });
   registerAuthRoutes(app, { store, tokens });
-  await app.register(async (api) => {
-    requireBearerToken(api, tokens);
-    registerSessionRoutes(api, { chat: options.chat });
-    registerRecommendRoute(api, { recommender: options.recommender });
-    registerProvidersRoute(api, { router: options.router });
-  });
-  if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
-    await app.register(fastifyStatic, { root: clientDistDirectory, prefix: '/' });
-  }
-
+  // Before the REST routes: renaming and deleting a session over REST tell the listener's sockets.
   const io: ChatServer = new Server(app.server, {
     cors: { origin: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(',') },
     maxHttpBufferSize: BODY_LIMIT_BYTES,
@@ -116,6 +107,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     draining: () => draining.value,
     crossInstance: shared.kind !== 'local',
   });
+  await app.register(async (api) => {
+    requireBearerToken(api, tokens);
+    registerSessionRoutes(api, { chat: options.chat, sink });
+    registerRecommendRoute(api, { recommender: options.recommender });
+    registerProvidersRoute(api, { router: options.router });
+  });
+  if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
+    await app.register(fastifyStatic, { root: clientDistDirectory, prefix: '/' });
+  }
 
   return {
     app,
