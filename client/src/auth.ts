@@ -1,4 +1,4 @@
-import type { GuestTokenResponse } from '../../src/protocol/index.js';
+import type { ErrorPayload, GuestTokenResponse } from '../../src/protocol/index.js';
 
 const TOKEN_KEY = 'echotune.token';
 
@@ -14,7 +14,7 @@ export async function guestToken(): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: '{}',
   });
-  if (!response.ok) throw new Error(`Could not sign in as a guest (HTTP ${response.status})`);
+  if (!response.ok) throw new Error(await refusalMessage(response));
   const body = (await response.json()) as GuestTokenResponse;
   localStorage.setItem(TOKEN_KEY, JSON.stringify(body));
   return body.token;
@@ -22,4 +22,10 @@ export async function guestToken(): Promise<string> {
 
 export function forgetToken(): void {
   localStorage.removeItem(TOKEN_KEY);
+}
+
+/** The server's own words when it says no (a site it refuses gets a polite sentence), else the status. */
+async function refusalMessage(response: Response): Promise<string> {
+  const body = (await response.json().catch(() => null)) as { error?: ErrorPayload } | null;
+  return body?.error?.message ?? `Could not sign in as a guest (HTTP ${response.status})`;
 }

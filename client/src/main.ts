@@ -5,6 +5,7 @@ import {
   type ClientAckResults,
   type ClientEventName,
   type ClientToServerEvents,
+  type ErrorPayload,
   type Message,
   type ServerToClientEvents,
 } from '../../src/protocol/index.js';
@@ -181,7 +182,10 @@ async function start(): Promise<void> {
     auth: (callback) => {
       guestToken().then(
         (token) => callback({ token }),
-        () => callback({}),
+        (error: unknown) => {
+          setStatus(error instanceof Error ? error.message : String(error));
+          callback({});
+        },
       );
     },
     transports: ['websocket', 'polling'],
@@ -197,7 +201,12 @@ async function start(): Promise<void> {
     openSession(socket).catch((error: unknown) => setStatus(`could not open the chat: ${String(error)}`));
   });
   socket.on('disconnect', () => setStatus('reconnecting…'));
-  socket.on('connect_error', (error) => {
+  socket.on('connect_error', (error: Error & { data?: ErrorPayload }) => {
+    // A site that may not use EchoTune hears so in the server's words, not as a connection failure.
+    if (error.data?.code === 'forbidden') {
+      setStatus(error.data.message);
+      return;
+    }
     setStatus(`cannot connect: ${error.message}`);
     if (/token/i.test(error.message)) forgetToken();
   });
