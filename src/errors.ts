@@ -24,17 +24,26 @@ export class EchoError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly retryable: boolean;
+  /** When a retry may succeed (rate limits): how long to wait first. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message?: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: { cause?: unknown; retryable?: boolean; retryAfterMs?: number } = {},
+  ) {
     super(message ?? errorCatalog[code].message, { cause: options.cause });
     this.name = 'EchoError';
     this.code = code;
     this.status = errorCatalog[code].status;
     this.retryable = options.retryable ?? errorCatalog[code].retryable;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message, retryable: this.retryable };
+    const payload: ErrorPayload = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.retryAfterMs !== undefined) payload.retryAfterMs = this.retryAfterMs;
+    return payload;
   }
 }
 

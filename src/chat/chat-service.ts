@@ -20,7 +20,9 @@ import { ConversationMemory } from './conversation-memory.js';
 import { DeltaPacer } from './delta-pacer.js';
 import { HeldSink } from './held-sink.js';
 import { OrphanedTurns } from './orphaned-turns.js';
+import type { SessionListSink } from './session-list-sink.js';
 import { SessionQueue } from './session-queue.js';
+import { DEFAULT_SESSION_TITLE, titleFromMessage } from './session-title.js';
 import { localTurnLeases, type TurnLease, type TurnLeases } from './turn-leases.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
 import type { TurnSink } from './turn-sink.js';
@@ -49,11 +51,22 @@ export interface ChatServiceOptions {
 const JOIN_MESSAGE_LIMIT = 500;
 /** Feedback pages read for a join's card states (100 each): far more than one conversation gathers. */
 const OPINION_PAGES = 20;
+/** Finish reasons of partial replies that leave their message waiting for an answer. */
+const unfinishedReasons = new Set(['interrupted', 'error']);
 /** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
 const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
 /** Session owners remembered (a session never changes hands), sparing a store read per message. */
 const OWNERS_CACHED = 100_000;
+/** Deleted sessions remembered; needed only while their rows are being removed, so a bound is enough. */
+const DELETED_REMEMBERED = 10_000;
+
+interface ActiveTurn {
+  turnId: string;
+  controller: AbortController;
+  /** Resolves once the turn has ended and written what it will write. */
+  settled: Promise<void>;
+}
 
 /**
  * Chat use cases, transport-agnostic: every call names the listener (from the token) and checks that the
@@ -61,11 +74,13 @@ const OWNERS_CACHED = 100_000;
  */
 export class ChatService {
   private readonly queue: SessionQueue;
-  private readonly activeTurns = new Map<string, { turnId: string; controller: AbortController }>();
+  private readonly activeTurns = new Map<string, ActiveTurn>();
   private readonly pendingMessageIds = new Set<string>();
   private readonly memory: ConversationMemory;
   private readonly pacer: DeltaPacer;
   private readonly owners = new LRUCache<string, string>({ max: OWNERS_CACHED });
+  /** Sessions deleted here or on another instance: they are not_found even before the store says so. */
+  private readonly deleted = new LRUCache<string, true>({ max: DELETED_REMEMBERED });
   private readonly leases: TurnLeases;
   /** Aborts turns still waiting for their session's lease when the service closes. */
   private readonly closing = new AbortController();
@@ -84,16 +99,22 @@ export class ChatService {
     });
   }
 
-  async createSession(userId: string, payload: ClientPayload<'session:create'>): Promise<Session> {
-    const session = await this.options.store.createSession({ userId, title: payload.title ?? 'New chat' });
+  async createSession(
+    userId: string,
+    payload: ClientPayload<'session:create'>,
+    sink: SessionListSink,
+  ): Promise<Session> {
+    const title = payload.title ?? DEFAULT_SESSION_TITLE;
+    const session = await this.options.store.createSession({ userId, title });
     this.owners.set(session.id, userId);
+    sink.sessionUpdated(session);
     return session;
   }
 
   /** The session if it exists and belongs to the listener; `not_found` or `forbidden` otherwise. */
   async authorizeSession(userId: string, sessionId: string): Promise<Session> {
-    const session = await this.options.store.getSession(sessionId);
-    if (!session) throw new EchoError('not_found', `Session ${sessionId} does not exist`);
+    const session = this.deleted.has(sessionId) ? null : await this.options.store.getSession(sessionId);
+    if (!session) throw notFound(sessionId);
     this.owners.set(session.id, session.userId);
     assertOwner(session.userId, userId);
     return session;
@@ -101,9 +122,55 @@ export class ChatService {
 
   /** `authorizeSession` without the session itself: from memory when this instance has seen it. */
   private async authorizeSessionId(userId: string, sessionId: string): Promise<void> {
+    if (this.deleted.has(sessionId)) throw notFound(sessionId);
     const owner = this.owners.get(sessionId);
     if (owner === undefined) await this.authorizeSession(userId, sessionId);
     else assertOwner(owner, userId);
+  }
+
+  /** A new name from the listener; the session keeps its place in the list (see the store). */
+  async renameSession(
+    userId: string,
+    sessionId: string,
+    title: string,
+    sink: SessionListSink,
+  ): Promise<Session> {
+    await this.authorizeSession(userId, sessionId);
+    const session = await this.options.store.renameSession(sessionId, title);
+    if (!session) throw notFound(sessionId);
+    sink.sessionUpdated(session);
+    return session;
+  }
+
+  /**
+   * Removes the session and everything of it but the listener's feedback. Its running turn here is
+   * stopped first and allowed to write its last words, so nothing it writes outlives the delete; its
+   * queued turns stand down. Other instances are told through `sink` (see the gateway).
+   */
+  async deleteSession(userId: string, sessionId: string, sink: SessionListSink): Promise<void> {
+    const session = await this.authorizeSession(userId, sessionId);
+    await this.forgetSession(sessionId);
+    try {
+      await this.options.store.deleteSession(sessionId);
+    } catch (error) {
+      // Still stored: the listener may use it again (or retry the delete) here.
+      this.deleted.delete(sessionId);
+      throw error;
+    }
+    sink.sessionDeleted(session);
+  }
+
+  /**
+   * The session is gone (deleted here or on another instance): it is not_found from now on, its running
+   * turn stops (resolves once that turn has ended) and nothing of it stays cached.
+   */
+  async forgetSession(sessionId: string): Promise<void> {
+    this.deleted.set(sessionId, true);
+    this.owners.delete(sessionId);
+    const active = this.activeTurns.get(sessionId);
+    active?.controller.abort(new EchoError('cancelled', 'The session was deleted'));
+    await active?.settled;
+    this.memory.forget(sessionId);
   }
 
   async joinSession(
@@ -197,7 +264,7 @@ export class ChatService {
   async sendMessage(
     userId: string,
     payload: ClientPayload<'message:send'>,
-    sink: TurnSink,
+    sink: TurnSink & SessionListSink,
   ): Promise<ClientAckResults['message:send']> {
     await this.authorizeSessionId(userId, payload.sessionId);
     const sessionId = payload.sessionId;
@@ -218,9 +285,32 @@ export class ChatService {
       const held = new HeldSink(sink);
       if (created) held.emit(sessionId, 'message:new', { message });
       this.queue.enqueue(sessionId, () => this.runTurnFor(userId, message, held));
-      setImmediate(() => held.open());
+      setImmediate(() => {
+        held.open();
+        // After the ack, like the broadcasts: the title is news for the list, not part of the send.
+        if (created && message.seq === 1) void this.giveAutomaticTitle(message, sink);
+      });
     }
     return { messageId: message.id, seq: message.seq };
+  }
+
+  /**
+   * The session's first message names it, unless the listener already did (the store renames only while
+   * the title is still the default, so a rename racing this one wins). Seq 1 is the first message; on
+   * MongoDB a seq given up in a race or a failed append can push it to 2, and that session keeps the
+   * default title until the listener renames it. A failure only costs the title, so it is logged.
+   */
+  private async giveAutomaticTitle(message: Message, sink: SessionListSink): Promise<void> {
+    try {
+      const session = await this.options.store.renameSession(
+        message.sessionId,
+        titleFromMessage(message.text),
+        { title: DEFAULT_SESSION_TITLE },
+      );
+      if (session) sink.sessionUpdated(session);
+    } catch (error) {
+      this.options.logger.warn({ err: error, sessionId: message.sessionId }, 'could not title the session');
+    }
   }
 
   /** A repeated send whose first attempt was stored but never answered (e.g. the node died) gets its turn. */
@@ -253,23 +343,24 @@ export class ChatService {
     sink: TurnSink,
     resume?: TurnProgress,
   ): Promise<void> {
+    // Checked with no await before the turn is registered: a delete either sees the turn or stops it here.
+    if (this.deleted.has(message.sessionId)) return;
     const turnId = resume?.turnId ?? randomUUID();
     const controller = new AbortController();
-    this.activeTurns.set(message.sessionId, { turnId, controller });
+    const settled = runTurn(
+      { ...this.options, memory: this.memory, pacer: this.pacer, sink },
+      {
+        turnId,
+        sessionId: message.sessionId,
+        userId,
+        replyTo: message.id,
+        signal: controller.signal,
+        resume,
+      },
+    ).catch((error: unknown) => this.options.logger.error({ err: error, turnId }, 'turn crashed'));
+    this.activeTurns.set(message.sessionId, { turnId, controller, settled });
     try {
-      await runTurn(
-        { ...this.options, memory: this.memory, pacer: this.pacer, sink },
-        {
-          turnId,
-          sessionId: message.sessionId,
-          userId,
-          replyTo: message.id,
-          signal: controller.signal,
-          resume,
-        },
-      );
-    } catch (error) {
-      this.options.logger.error({ err: error, turnId }, 'turn crashed');
+      await settled;
     } finally {
       this.activeTurns.delete(message.sessionId);
     }
@@ -277,14 +368,16 @@ export class ChatService {
 
   /**
    * Whether a stored reply answers this user message (read from the store: another instance may have
-   * written it). A reply the service interrupted (shutdown) does not count: the resend is answered again.
+   * written it). A reply the service interrupted (shutdown) or that failed does not count: a resend (the
+   * client's Retry, with the same clientMsgId) is answered again.
    */
   private async isAnswered(message: Message): Promise<boolean> {
     const recent = await this.options.store.recentMessages(message.sessionId, CONTEXT_MESSAGES * 2);
     // A message this far back was answered long ago (a resend of it starts nothing).
     if (!recent.some((candidate) => candidate.id === message.id)) return true;
     const replies = recent.filter((candidate) => candidate.meta?.replyTo === message.id);
-    if (replies.length > 0) return replies.some((reply) => reply.meta?.finishReason !== 'interrupted');
+    if (replies.length > 0)
+      return replies.some((reply) => !unfinishedReasons.has(reply.meta?.finishReason ?? ''));
     // Replies stored before they named their message: answered when one follows it.
     return recent.some(
       (candidate) =>
@@ -416,6 +509,10 @@ export class ChatService {
     for (const { controller } of this.activeTurns.values()) controller.abort(stopped);
     await this.queue.drain();
   }
+}
+
+function notFound(sessionId: string): EchoError {
+  return new EchoError('not_found', `Session ${sessionId} does not exist`);
 }
 
 function assertOwner(owner: string, userId: string): void {

@@ -80,6 +80,11 @@ export class ConversationMemory {
     for (const id of trackIds) entry.seenTrackIds.add(id);
   }
 
+  /** The session is gone: nothing of it is kept. */
+  forget(sessionId: string): void {
+    this.#sessions.delete(sessionId);
+  }
+
   async #load(sessionId: string): Promise<Remembered> {
     const [history, seenTrackIds] = await Promise.all([
       this.#store.recentMessages(sessionId, this.#messagesPerSession),

@@ -1,4 +1,5 @@
 export { ChatService, type ChatServiceOptions, type ChatSettings } from './chat-service.js';
 export { offlineRecommendTool, RECOMMEND_TRACKS, recommendTracksTool } from './recommend-tracks-tool.js';
+export type { SessionListSink } from './session-list-sink.js';
 export { localTurnLeases, type TurnLease, type TurnLeases } from './turn-leases.js';
 export type { TurnSink } from './turn-sink.js';

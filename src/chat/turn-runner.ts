@@ -203,6 +203,7 @@ function announceRoute(
   deps.sink.emit(input.sessionId, 'turn:start', {
     turnId: input.turnId,
     sessionId: input.sessionId,
+    replyTo: input.replyTo,
     provider: route.provider,
     model: route.model,
     reason: input.resume ? `resumed after its instance stopped; ${route.reason}` : route.reason,

@@ -44,6 +44,8 @@ export const configSchema = z.object({
 
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** The window the per-minute limits count over; shorter only where a test must see a limit lift. */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   TURN_QUEUE_DEPTH: z.coerce.number().int().min(0).max(20).default(3),
   DELTA_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
   DELTA_FRAMES_PER_SECOND: z.coerce.number().int().min(0).default(2000),

@@ -68,11 +68,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const requestsPerMinute = config.RATE_LIMIT_REQUESTS_PER_MINUTE;
   await app.register(fastifyRateLimit, {
     max: requestsPerMinute,
-    timeWindow: 60_000,
+    timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
     // The limiter already falls back to memory while Redis is away; anything else must not take REST down.
     skipOnError: true,
     store: rateLimitStoreOver(
-      shared.rateLimiter({ keyPrefix: 'http', points: requestsPerMinute, durationSeconds: 60 }),
+      shared.rateLimiter({
+        keyPrefix: 'http',
+        points: requestsPerMinute,
+        durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      }),
     ),
   });
 
@@ -94,16 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requireAdminToken(admin, config.ADMIN_TOKEN);
     registerAdminSiteKeyRoutes(admin, { store, siteKeys });
   });
-  await app.register(async (api) => {
-    requireBearerToken(api, tokens, siteKeys);
-    registerSessionRoutes(api, { chat: options.chat });
-    registerRecommendRoute(api, { recommender: options.recommender });
-    registerProvidersRoute(api, { router: options.router });
-  });
-  if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
-    await app.register(fastifyStatic, { root: clientDistDirectory, prefix: '/' });
-  }
-
+  // Before the REST routes: renaming and deleting a session over REST tell the listener's sockets.
   const io: ChatServer = new Server(app.server, {
     cors: { origin: socketCorsOrigin(config.CORS_ORIGINS, siteKeys, logger) },
     maxHttpBufferSize: BODY_LIMIT_BYTES,
@@ -118,6 +113,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       {
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
         eventsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       },
       shared,
     ),
@@ -126,6 +122,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     draining: () => draining.value,
     crossInstance: shared.kind !== 'local',
   });
+  await app.register(async (api) => {
+    requireBearerToken(api, tokens, siteKeys);
+    registerSessionRoutes(api, { chat: options.chat, sink });
+    registerRecommendRoute(api, { recommender: options.recommender });
+    registerProvidersRoute(api, { router: options.router });
+  });
+  if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
+    await app.register(fastifyStatic, { root: clientDistDirectory, prefix: '/' });
+  }
 
   return {
     app,

@@ -5,6 +5,8 @@ import type { SharedState } from '../shared-state/index.js';
 export interface RateLimitSettings {
   messagesPerMinute: number;
   eventsPerMinute: number;
+  /** What "per minute" counts over (60 s unless configured otherwise). */
+  windowSeconds: number;
 }
 
 type Limiter = RateLimiterAbstract;
@@ -19,7 +21,7 @@ export class SocketRateLimits {
 
   constructor(settings: RateLimitSettings, shared: Pick<SharedState, 'rateLimiter'>) {
     const make = (points: number, keyPrefix: string): Limiter =>
-      shared.rateLimiter({ keyPrefix, points, durationSeconds: 60 });
+      shared.rateLimiter({ keyPrefix, points, durationSeconds: settings.windowSeconds });
     this.messages = make(settings.messagesPerMinute, 'messages');
     this.events = make(settings.eventsPerMinute, 'events');
   }
@@ -35,7 +37,9 @@ export class SocketRateLimits {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         const seconds = Math.ceil(rejection.msBeforeNext / 1000);
-        throw new EchoError('rate_limited', `Too many requests; try again in ${seconds} s`);
+        throw new EchoError('rate_limited', `Too many requests; try again in ${seconds} s`, {
+          retryAfterMs: rejection.msBeforeNext,
+        });
       }
       throw new EchoError('unavailable', 'Rate limiter unavailable', { cause: rejection });
     }

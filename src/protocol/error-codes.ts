@@ -25,4 +25,6 @@ export interface ErrorPayload {
   code: ErrorCode;
   message: string;
   retryable: boolean;
+  /** Set on `rate_limited`: wait this long before trying again. */
+  retryAfterMs?: number;
 }

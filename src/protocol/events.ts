@@ -9,7 +9,8 @@ import {
 } from './entities.js';
 import type { ErrorCode, ErrorPayload } from './error-codes.js';
 
-export const CHAT_NAMESPACE = '/chat';
+export { CHAT_NAMESPACE } from './namespace.js';
+
 const MAX_MESSAGE_CHARS = 4000;
 
 const id = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
@@ -65,6 +66,8 @@ export interface ServerPayloads {
   'turn:start': {
     turnId: string;
     sessionId: string;
+    /** The id of the user message this turn answers. */
+    replyTo: string;
     provider: string;
     model: string;
     reason: string;

@@ -38,6 +38,19 @@ export interface ConversationStore {
   getSession(id: string): Promise<Session | null>;
   /** The user's sessions, most recently updated first. */
   listSessions(userId: string, page: PageRequest): Promise<Page<Session>>;
+  /**
+   * Sets the title and returns the session; null when there is no such session or, given `expected`,
+   * when its title is no longer `expected.title` (so an automatic title never overwrites a rename).
+   * updatedAt stays as it is: it is the last activity, which orders the list, and a new name is not
+   * activity, so renaming never moves a session to the top.
+   */
+  renameSession(id: string, title: string, expected?: { title: string }): Promise<Session | null>;
+  /**
+   * Removes the session, its messages, its recommendations and its turn progress; false when there was
+   * no such session (rows an interrupted delete left behind are removed all the same). Feedback stays:
+   * it is the listener's taste (likes, dislikes, plays), which outlives the conversation it came from.
+   */
+  deleteSession(id: string): Promise<boolean>;
 
   /**
    * Appends with the next per-session seq, atomically. Idempotent on (sessionId, clientMsgId): a repeat

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ChatService, offlineRecommendTool, type TurnSink } from '../../src/chat/index.js';
+import {
+  ChatService,
+  offlineRecommendTool,
+  type SessionListSink,
+  type TurnSink,
+} from '../../src/chat/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { EchoError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
@@ -51,9 +56,14 @@ describe('durability of user messages', () => {
       },
     });
     const events: ServerEventName[] = [];
-    const sink: TurnSink = { emit: (_sessionId, event) => events.push(event) };
+    const sink: TurnSink & SessionListSink = {
+      emit: (_sessionId, event) => events.push(event),
+      sessionUpdated: () => events.push('session:updated'),
+      sessionDeleted: () => events.push('session:deleted'),
+    };
     const user = await real.createUser({ id: 'listener', kind: 'guest' });
-    const session = await chat.createSession(user.id, {});
+    const session = await chat.createSession(user.id, {}, sink);
+    events.length = 0;
     const payload = { sessionId: session.id, clientMsgId: 'retry-me', text: 'calm music for reading' };
 
     fail(1);

@@ -221,6 +221,34 @@ export function describeChatFlow(name: string, backend: ChatFlowBackend): void {
       expect(wrongTrack).toMatchObject({ ok: false, error: { code: 'invalid' } });
     });
 
+    it('shows the latest like or dislike of each card on join, and clear withdraws it', async (context) => {
+      if (!server) return context.skip();
+      const client = await guestClient();
+      const session = await newSession(client);
+      await client.ok('message:send', { sessionId: session.id, clientMsgId: 'o1', text: UPBEAT });
+      const recs = await client.waitFor('turn:recs');
+      await client.waitFor('turn:done');
+      const [first, second] = recs.tracks.map((track) => track.id) as [string, string];
+      const give = (trackId: string, signal: string) =>
+        client.ok('feedback', { recommendationId: recs.recommendationId, trackId, signal });
+      const opinions = async () => {
+        const joined = await client.ok('session:join', { sessionId: session.id });
+        return joined.recommendations.find((card) => card.recommendationId === recs.recommendationId)
+          ?.opinions;
+      };
+      await give(first, 'like');
+      expect(await opinions()).toEqual({ [first]: 'like' });
+      await give(first, 'dislike');
+      await give(second, 'like');
+      // A play is no opinion: it leaves the standing one as it is.
+      await give(second, 'play');
+      expect(await opinions()).toEqual({ [first]: 'dislike', [second]: 'like' });
+      await give(first, 'clear');
+      expect(await opinions()).toEqual({ [second]: 'like' });
+      await give(first, 'like');
+      expect(await opinions()).toEqual({ [first]: 'like', [second]: 'like' });
+    });
+
     it('does not recommend the same track twice in one session', async (context) => {
       if (!server) return context.skip();
       const client = await guestClient();

@@ -39,7 +39,7 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
     const otherTab = await second.connect(token);
     const { session } = await sender.ok('session:create', {});
     await otherTab.ok('session:join', { sessionId: session.id });
-    return { sender, otherTab, session };
+    return { token, sender, otherTab, session };
   };
 
   it('delivers one session’s turn to a tab on the other instance, and accepts the token there', async () => {
@@ -70,6 +70,31 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
     const cancel = await otherTab.ok('turn:cancel', { sessionId: session.id, turnId: delta.turnId });
     expect(cancel.cancelled).toBe(true);
     expect(await sender.waitFor('turn:error')).toMatchObject({ turnId: delta.turnId, code: 'cancelled' });
+  });
+
+  it('deletes a session through the other instance: its turn there stops and every tab hears it', async () => {
+    const { token, sender, otherTab, session } = await twoTabsOnTwoInstances();
+    await sender.ok('message:send', {
+      sessionId: session.id,
+      clientMsgId: 'd1',
+      text: 'something upbeat for my run',
+    });
+    const delta = await otherTab.waitFor('turn:delta');
+    // The turn runs on the first instance; the delete reaches the second.
+    const response = await fetch(`${servers[1]!.url}/api/v1/sessions/${session.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(204);
+    expect(await sender.waitFor('turn:error')).toMatchObject({ turnId: delta.turnId, code: 'cancelled' });
+    expect(await sender.waitFor('session:deleted')).toEqual({ sessionId: session.id });
+    expect(await otherTab.waitFor('session:deleted')).toEqual({ sessionId: session.id });
+    const refused = await sender.request('message:send', {
+      sessionId: session.id,
+      clientMsgId: 'd2',
+      text: 'hello?',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('lets a client whose instance is gone catch up on the other one', async () => {
@@ -110,7 +135,12 @@ describe.skipIf(skipped)('two instances sharing Redis and one database', () => {
       expect(joined.messages[0]!.text).toBe('jazz for dinner');
       expect(joined.messages[1]!.text).toBe(done.message.text);
       expect(joined.recommendations).toEqual([
-        { recommendationId: shown!.recommendationId, turnId: done.turnId, tracks: expect.any(Array) },
+        {
+          recommendationId: shown!.recommendationId,
+          turnId: done.turnId,
+          tracks: expect.any(Array),
+          opinions: {},
+        },
       ]);
       expect(joined.recommendations[0]!.tracks.map((track) => track.id)).toEqual(
         shown!.tracks.map((track) => track.id),

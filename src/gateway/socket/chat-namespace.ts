@@ -1,5 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { ChatService, TurnSink } from '../../chat/index.js';
+import { z } from 'zod';
+import type { ChatService } from '../../chat/index.js';
 import { EchoError, invalid, toEchoError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import {
@@ -11,12 +12,13 @@ import {
   type ClientToServerEvents,
   clientPayloadSchemas,
   roomForSession,
+  roomForUser,
   type ServerToClientEvents,
 } from '../../protocol/index.js';
 import type { SocketRateLimits } from '../rate-limits.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
-import { createRoomSink } from './room-sink.js';
+import { type ChatSink, createRoomSink } from './room-sink.js';
 
 interface SocketData {
   userId: string;
@@ -24,9 +26,13 @@ interface SocketData {
   siteKey?: string;
   origin?: string;
 }
-/** Between instances (Redis adapter): a cancel that arrived on another node than the running turn. */
+/**
+ * Between instances (Redis adapter): a cancel that arrived on another node than the running turn, and a
+ * session deleted through another node (its turn may run here, and this node's caches know it).
+ */
 interface InstanceEvents {
   'cancel-turn': (payload: unknown, ack: (cancelled: boolean) => void) => void;
+  'session-deleted': (sessionId: unknown) => void;
 }
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InstanceEvents, SocketData>;
 type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InstanceEvents, SocketData>;
@@ -47,6 +53,8 @@ export interface ChatNamespaceOptions {
   draining: () => boolean;
 }
 
+const sessionIdSchema = z.string().min(1).max(100);
+
 type Handler<E extends ClientEventName> = (
   socket: ChatSocket,
   payload: ClientPayload<E>,
@@ -56,9 +64,9 @@ type Handler<E extends ClientEventName> = (
 export function registerChatNamespace(
   io: ChatServer,
   options: ChatNamespaceOptions,
-): { namespace: ChatNamespace; sink: TurnSink } {
+): { namespace: ChatNamespace; sink: ChatSink } {
   const namespace = io.of(CHAT_NAMESPACE);
-  const sink = createRoomSink(namespace);
+  const sink = tellingOtherInstances(createRoomSink(namespace), namespace, options.crossInstance);
   const { chat } = options;
   const abandonChecks = new AbandonChecks(namespace, chat, options.disconnectGraceMs);
 
@@ -80,7 +88,7 @@ export function registerChatNamespace(
 
   const handlers: { [E in ClientEventName]: Handler<E> } = {
     'session:create': async (socket, payload) => {
-      const session = await chat.createSession(socket.data.userId, payload);
+      const session = await chat.createSession(socket.data.userId, payload, sink);
       await socket.join(roomForSession(session.id));
       return { session };
     },
@@ -125,11 +133,18 @@ export function registerChatNamespace(
     const parsed = clientPayloadSchemas['turn:cancel'].safeParse(payload);
     ack(parsed.success && chat.cancelLocalTurn(parsed.data.sessionId, parsed.data.turnId));
   });
+  namespace.on('session-deleted', (sessionId) => {
+    const parsed = sessionIdSchema.safeParse(sessionId);
+    if (parsed.success) void chat.forgetSession(parsed.data);
+  });
 
   namespace.on('connection', (socket) => {
     for (const event of Object.keys(handlers) as ClientEventName[]) {
       listen(socket, event, handlers[event] as Handler<typeof event>, options);
     }
+    // The listener's session list reaches every socket of theirs. Rooms are per instance, so this is
+    // done at once, before any event of the socket is read.
+    joinRoom(socket, roomForUser(socket.data.userId), options.logger);
     socket.on('disconnecting', () => {
       const sessionIds = [...socket.rooms]
         .filter((room) => room.startsWith('session:'))
@@ -150,6 +165,26 @@ async function authenticate(socket: ChatSocket, options: ChatNamespaceOptions): 
     socket.data.siteKey = claims.siteKey;
     if (origin !== undefined) socket.data.origin = origin;
   }
+}
+
+/** With several instances, a deleted session is also forgotten by the others (their turns, caches). */
+function tellingOtherInstances(sink: ChatSink, namespace: ChatNamespace, crossInstance: boolean): ChatSink {
+  if (!crossInstance) return sink;
+  return {
+    emit: (sessionId, event, payload) => sink.emit(sessionId, event, payload),
+    sessionUpdated: (session) => sink.sessionUpdated(session),
+    sessionDeleted(session) {
+      sink.sessionDeleted(session);
+      namespace.serverSideEmit('session-deleted', session.id);
+    },
+  };
+}
+
+/** socket.join answers at once with in-process rooms and may return a promise with other adapters. */
+function joinRoom(socket: ChatSocket, room: string, logger: Logger): void {
+  Promise.resolve(socket.join(room)).catch((error: unknown) =>
+    logger.warn({ err: error, room }, 'could not join the room'),
+  );
 }
 
 function listen<E extends ClientEventName>(

@@ -1,12 +1,29 @@
 import type { Namespace } from 'socket.io';
-import type { TurnSink } from '../../chat/index.js';
-import { roomForSession } from '../../protocol/index.js';
+import type { SessionListSink, TurnSink } from '../../chat/index.js';
+import { roomForSession, roomForUser } from '../../protocol/index.js';
 
-/** Chat's events go to the session's room; the Socket.io adapter decides whether that spans instances. */
-export function createRoomSink(namespace: Namespace): TurnSink {
+/** Everything chat tells clients: a turn's events and the changes to a listener's session list. */
+export type ChatSink = TurnSink & SessionListSink;
+
+/**
+ * Chat's events go to rooms: a turn's to its session's room, the session list's to the listener's room
+ * (which every socket of theirs joins on connection). The Socket.io adapter decides whether a room spans
+ * instances.
+ */
+export function createRoomSink(namespace: Namespace): ChatSink {
   return {
     emit(sessionId, event, payload) {
       namespace.to(roomForSession(sessionId)).emit(event, ...([payload] as never[]));
+    },
+    sessionUpdated(session) {
+      namespace.to(roomForUser(session.userId)).emit('session:updated', { session });
+    },
+    sessionDeleted(session) {
+      // One emit to both rooms: a socket in both hears it once. Sockets stay in the session's room (they
+      // may still hear the turn:error of its stopped turn, which another instance may send after this).
+      namespace
+        .to([roomForUser(session.userId), roomForSession(session.id)])
+        .emit('session:deleted', { sessionId: session.id });
     },
   };
 }

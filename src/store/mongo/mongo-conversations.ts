@@ -88,6 +88,29 @@ export class MongoConversations implements ConversationStore {
     );
   }
 
+  async renameSession(id: string, title: string, expected?: { title: string }): Promise<Session | null> {
+    const filter: Filter<SessionDocument> = expected === undefined ? { _id: id } : { _id: id, ...expected };
+    const document = await this.#collections.sessions.findOneAndUpdate(
+      filter,
+      { $set: { title } },
+      { returnDocument: 'after' },
+    );
+    return document === null ? null : fromDocument(document);
+  }
+
+  /**
+   * Without transactions the session goes first: from then on it reads as absent and appends to it fail
+   * as not_found, so the rows after it cannot be joined by new ones (only an append already past its seq
+   * reservation could still land, unseen). A delete interrupted half-way is finished by calling again.
+   */
+  async deleteSession(id: string): Promise<boolean> {
+    const { deletedCount } = await this.#collections.sessions.deleteOne({ _id: id });
+    await this.#collections.messages.deleteMany({ sessionId: id });
+    await this.#collections.recommendations.deleteMany({ sessionId: id });
+    await this.#collections.turnProgress.deleteMany({ sessionId: id });
+    return deletedCount === 1;
+  }
+
   async appendMessage(input: NewMessage): Promise<AppendResult> {
     const clientMsgId = input.clientMsgId ?? null;
     if (clientMsgId !== null) {

@@ -84,6 +84,29 @@ export class SqliteConversations implements Synchronous<ConversationStore> {
     return toPage(rows, limit, toSession, (row) => encodeCursor([row.updated_at, row.id]));
   }
 
+  renameSession(id: string, title: string, expected?: { title: string }): Session | null {
+    const row =
+      expected === undefined
+        ? this.#sql.get<SessionRow>('UPDATE sessions SET title = ? WHERE id = ? RETURNING *', title, id)
+        : this.#sql.get<SessionRow>(
+            'UPDATE sessions SET title = ? WHERE id = ? AND title = ? RETURNING *',
+            title,
+            id,
+            expected.title,
+          );
+    return row === undefined ? null : toSession(row);
+  }
+
+  /** One immediate transaction: an append racing the delete lands before it (and goes) or fails. */
+  deleteSession(id: string): boolean {
+    return this.#sql.immediate(() => {
+      this.#sql.run('DELETE FROM messages WHERE session_id = ?', id);
+      this.#sql.run('DELETE FROM recommendations WHERE session_id = ?', id);
+      this.#sql.run('DELETE FROM turn_progress WHERE session_id = ?', id);
+      return this.#sql.run('DELETE FROM sessions WHERE id = ?', id) > 0;
+    });
+  }
+
   /**
    * Seq is taken and written inside one immediate transaction, so appends can never share a seq; the
    * session's counter moves with `UPDATE … RETURNING` (one statement instead of a read and a write).

@@ -1,0 +1,112 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientAckResults,
+  ClientEventName,
+  ClientPayload,
+  ClientToServerEvents,
+  ErrorPayload,
+  ServerToClientEvents,
+} from '../../../src/protocol/index.js';
+import { CHAT_NAMESPACE } from '../../../src/protocol/namespace.js';
+import { type TokenSource, tokenSource } from './token-source.js';
+
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A refused request or an unanswered one, with the server's error code. */
+export class RequestError extends Error {
+  readonly code: ErrorPayload['code'] | 'no_answer';
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(payload: ErrorPayload | { code: 'no_answer'; message: string; retryable: boolean }) {
+    super(payload.message);
+    this.name = 'RequestError';
+    this.code = payload.code;
+    this.retryable = payload.retryable;
+    this.retryAfterMs = 'retryAfterMs' in payload ? payload.retryAfterMs : undefined;
+  }
+}
+
+export interface ConnectionOptions {
+  /** Where EchoTune runs: '' for the page it serves, the script's origin for the widget. */
+  baseUrl: string;
+  /** The widget's site key: the token is then scoped to it and the server checks the page's origin. */
+  siteKey?: string;
+  /** localStorage key prefix, so a widget and the page on one origin keep their own listener. */
+  storagePrefix: string;
+}
+
+export interface Connection {
+  socket: ChatSocket;
+  tokens: TokenSource;
+  request<E extends ClientEventName>(
+    event: E,
+    payload: ClientPayload<E>,
+    timeoutMs?: number,
+  ): Promise<ClientAckResults[E]>;
+  /** An authenticated REST call under /api/v1; rejects with RequestError carrying the server's error. */
+  rest<T>(method: 'GET' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export function connect(options: ConnectionOptions): Connection {
+  const tokens = tokenSource(options);
+  const socket: ChatSocket = io(`${options.baseUrl}${CHAT_NAMESPACE}`, {
+    auth: (callback) => {
+      tokens.get().then(
+        (token) => callback({ token }),
+        () => callback({}),
+      );
+    },
+    transports: ['websocket', 'polling'],
+    // Jittered exponential backoff (0.5 s doubling to 10 s, ±50 %): when an instance restarts, its
+    // listeners come back spread out instead of all at once.
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
+  });
+  socket.on('disconnect', (reason) => {
+    // The server let go of us on purpose (e.g. it is shutting down): socket.io does not retry that alone.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
+  });
+  socket.on('connect_error', (error) => {
+    const data = (error as Error & { data?: ErrorPayload }).data;
+    if (data?.code === 'unauthorized') tokens.forget();
+  });
+
+  return {
+    socket,
+    tokens,
+    async request(event, payload, timeoutMs = REQUEST_TIMEOUT_MS) {
+      // The typed emitWithAck cannot see through the generic event name; the ack shape is checked below.
+      const untyped = socket as unknown as Socket;
+      let response: Ack<ClientAckResults[typeof event]>;
+      try {
+        response = await untyped.timeout(timeoutMs).emitWithAck(event, payload);
+      } catch {
+        throw new RequestError({ code: 'no_answer', message: 'The server did not answer', retryable: true });
+      }
+      if (!response.ok) throw new RequestError(response.error);
+      return response;
+    },
+    async rest<T>(method: 'GET' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+      const headers: Record<string, string> = { authorization: `Bearer ${await tokens.get()}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${options.baseUrl}/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      if (response.status === 204) return undefined as T;
+      const parsed = (await response.json().catch(() => ({}))) as { error?: ErrorPayload };
+      if (!response.ok) {
+        throw new RequestError(
+          parsed.error ?? { code: 'internal', message: `HTTP ${response.status}`, retryable: false },
+        );
+      }
+      return parsed as T;
+    },
+  };
+}
