@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { ChatService, TurnSink } from '../chat/index.js';
@@ -18,6 +17,7 @@ import { rateLimitStoreOver } from './http-rate-limit-store.js';
 import { SocketRateLimits } from './rate-limits.js';
 import { registerAdminSiteKeyRoutes } from './routes/admin-site-key-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerClientFiles } from './routes/client-files.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerProvidersRoute } from './routes/providers-route.js';
 import { registerRecommendRoute } from './routes/recommend-route.js';
@@ -129,7 +129,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registerProvidersRoute(api, { router: options.router });
   });
   if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
-    await app.register(fastifyStatic, { root: clientDistDirectory, prefix: '/' });
+    await registerClientFiles(app, clientDistDirectory);
   }
 
   return {

@@ -38,8 +38,11 @@ async function serve(env: Record<string, string> = {}): Promise<Served> {
 
 async function openChat(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
+  // Shorter than the test's own timeout, so a failure names the element it waited for.
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(url);
-  await page.locator('#status[data-connection="connected"]').waitFor();
+  await page.locator('#status[data-connection="connected"]').waitFor({ state: 'attached' });
   await page.locator('#welcome:not([hidden])').waitFor();
   return page;
 }
@@ -63,7 +66,7 @@ async function storedMessages(page: Page, baseUrl: string): Promise<Message[]> {
   return ((await response.json()) as ResultPage<Message>).items;
 }
 
-describe.skipIf(!hasChromium)('the chat page in real Chromium', () => {
+describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;
   let offline: Served;
   let scripted: Served;
@@ -246,30 +249,30 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', () => {
     await send(page, 'play me something slow');
     await lastReply(page).and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });
     scripted.proxy.cut();
-    await page.locator('#status[data-connection="offline"]').waitFor();
+    await page.locator('#status[data-connection="offline"]').waitFor({ state: 'attached' });
     await page.waitForTimeout(600);
     scripted.proxy.restore();
     await lastReply(page).and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
-    expect(await lastReply(page).locator('.text').textContent()).toBe(SLOW_REPLY);
+    expect((await lastReply(page).locator('.text').textContent())?.trim()).toBe(SLOW_REPLY);
 
     // Away until the reply has finished: the reconnect's catch-up brings the whole of it.
     await send(page, 'and another slow one');
     await lastReply(page).and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });
     scripted.proxy.cut();
-    await page.locator('#status[data-connection="offline"]').waitFor();
+    await page.locator('#status[data-connection="offline"]').waitFor({ state: 'attached' });
     await expect
       .poll(async () => (await storedMessages(page, scripted.server.url)).length, { timeout: 15_000 })
       .toBe(4);
     scripted.proxy.restore();
     await lastReply(page).and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
-    expect(await lastReply(page).locator('.text').textContent()).toBe(SLOW_REPLY);
+    expect((await lastReply(page).locator('.text').textContent())?.trim()).toBe(SLOW_REPLY);
     expect(await page.locator('.message.assistant .thinking').count()).toBe(0);
   });
 
   it('shows a message typed offline as waiting, and sends it once when back', async () => {
     const page = await openChat(await newContext(), offline.proxy.url);
     offline.proxy.cut();
-    await page.locator('#status[data-connection="offline"]').waitFor();
+    await page.locator('#status[data-connection="offline"]').waitFor({ state: 'attached' });
     await send(page, 'calm piano for studying');
     const bubble = page.locator('.message.user', { hasText: 'calm piano for studying' });
     await bubble.and(page.locator('[data-delivery="waiting"]')).waitFor();
@@ -314,8 +317,9 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', () => {
     await page.getByRole('button', { name: 'New chat' }).click();
     await send(page, 'energetic rock');
     await lastReply(page).and(page.locator('[data-status="done"]')).waitFor({ timeout: 15_000 });
-    await expect.poll(() => items.count()).toBe(2);
-    expect(await items.first().locator('.session-name').textContent()).toBe('energetic rock');
+    await expect
+      .poll(() => items.locator('.session-name').allTextContents())
+      .toEqual(['energetic rock', 'songs for a rainy sunday afternoon']);
 
     await page.getByRole('button', { name: 'Rename “energetic rock”' }).click();
     await page.getByRole('textbox', { name: 'New name for the chat' }).fill('Gym mix');

@@ -35,6 +35,10 @@ export interface ConnectionOptions {
   siteKey?: string;
   /** localStorage key prefix, so a widget and the page on one origin keep their own listener. */
   storagePrefix: string;
+  /** Shown to the model as the listener's name (the widget's setUser). */
+  displayName?: string;
+  /** False: the caller connects once it knows a token can be had (the widget checks its site key first). */
+  autoConnect?: boolean;
 }
 
 export interface Connection {
@@ -61,6 +65,7 @@ export function connect(options: ConnectionOptions): Connection {
       );
     },
     transports: ['websocket', 'polling'],
+    autoConnect: options.autoConnect ?? true,
     // Jittered exponential backoff (0.5 s doubling to 10 s, ±50 %): when an instance restarts, its
     // listeners come back spread out instead of all at once.
     reconnectionDelay: 500,

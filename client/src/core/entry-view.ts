@@ -53,6 +53,16 @@ export class EntryView {
     return rendered.root;
   }
 
+  /** Renders the entry and puts it where the conversation's order says, moving only what is out of place. */
+  place(list: HTMLElement, entry: Entry, entries: readonly Entry[]): void {
+    const element = this.render(entry);
+    const index = entries.indexOf(entry);
+    const previous = index > 0 ? this.element(entries[index - 1]!.key) : undefined;
+    if (element.parentElement === list && element.previousElementSibling === (previous ?? null)) return;
+    if (previous) previous.after(element);
+    else list.prepend(element);
+  }
+
   /** Refreshes countdowns ("retrying in 4 s") once a second while any is shown. */
   tick(entries: readonly Entry[]): void {
     for (const entry of entries) {

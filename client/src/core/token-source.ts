@@ -19,6 +19,7 @@ const RENEW_BEFORE_MS = 60_000;
 export function tokenSource(options: {
   baseUrl: string;
   siteKey?: string;
+  displayName?: string;
   storagePrefix: string;
 }): TokenSource {
   const key = `${options.storagePrefix}.token`;
@@ -34,7 +35,10 @@ export function tokenSource(options: {
   };
 
   const fetchToken = async (): Promise<string> => {
-    const body = options.siteKey ? { siteKey: options.siteKey } : {};
+    const body = {
+      ...(options.siteKey ? { siteKey: options.siteKey } : {}),
+      ...(options.displayName ? { displayName: options.displayName } : {}),
+    };
     const response = await fetch(`${options.baseUrl}/api/v1/auth/guest`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 import type { ErrorPayload, Session } from '../../../src/protocol/index.js';
 import { connect, RequestError } from '../core/connection.js';
 import { Conversation } from '../core/conversation.js';
-import type { Entry, ReplyEntry } from '../core/conversation-state.js';
+import type { ReplyEntry } from '../core/conversation-state.js';
 import { EntryView } from '../core/entry-view.js';
 import { loadMarkdown } from '../core/rich-text.js';
 import { setUpDrawer } from './drawer.js';
@@ -54,7 +54,7 @@ const conversation = new Conversation(
   connection,
   {
     changed(entry, entries) {
-      placeEntry(entry, entries);
+      view.place(ui.entries, entry, entries);
       refreshControls();
       scroll.changed();
     },
@@ -64,7 +64,7 @@ const conversation = new Conversation(
     },
     reset(entries) {
       view.clear();
-      for (const entry of entries) placeEntry(entry, entries);
+      for (const entry of entries) view.place(ui.entries, entry, entries);
       refreshControls();
       scroll.loaded(lastUserBubble());
     },
@@ -100,18 +100,6 @@ const sessions = new SessionList(byId('session-list'), byId('sessions-empty'), c
   },
   error: showStatus,
 });
-
-/** Keeps the DOM in the conversation's order, moving only what is out of place. */
-function placeEntry(entry: Entry, entries: readonly Entry[]): void {
-  const element = view.render(entry);
-  const index = entries.indexOf(entry);
-  const after = index > 0 ? view.element(entries[index - 1]!.key) : undefined;
-  const expectedPrevious = after ?? null;
-  if (element.parentElement !== ui.entries || element.previousElementSibling !== expectedPrevious) {
-    if (after) after.after(element);
-    else ui.entries.prepend(element);
-  }
-}
 
 function lastUserBubble(): HTMLElement | undefined {
   const users = ui.entries.querySelectorAll<HTMLElement>('.message.user');

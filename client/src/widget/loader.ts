@@ -1,0 +1,215 @@
+import type {
+  MountPanel,
+  PanelControl,
+  PanelHost,
+  WidgetEvent,
+  WidgetOptions,
+  WidgetUser,
+} from './widget-contract.js';
+
+/**
+ * widget.js: the only thing a host page downloads before anyone clicks (budget: 4 KB gzipped). It adds a
+ * launcher inside a shadow root, installs `window.EchoTune`, replays calls queued by the stub snippet,
+ * and loads the panel (widget/panel.js, with the socket client) on first open.
+ */
+
+type Listener = (detail?: unknown) => void;
+type Call = [method: string, args: unknown[]];
+
+interface Api {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  setUser(user: WidgetUser): void;
+  on(event: WidgetEvent, listener: Listener): void;
+  off(event: WidgetEvent, listener: Listener): void;
+  destroy(): void;
+  /** Set once a widget runs on the page: a second copy of the script stops here. */
+  loaded?: true;
+  /** Calls made through the stub snippet before this script arrived. */
+  q?: Call[];
+}
+
+declare global {
+  interface Window {
+    EchoTune?: Partial<Api>;
+  }
+}
+
+const OPEN_KEY = 'echotune.widget.open';
+/** Colours only: hex, rgb()/hsl() with numbers, or a plain colour name; then the browser must agree. */
+const COLOUR = /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\([\d\s.,%/]+\)|[a-z]{3,20})$/i;
+
+const LAUNCHER_CSS = `
+:host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;display:block!important;font:15px/1.4 system-ui,sans-serif;color-scheme:light dark}
+:host(.left){left:20px!important}:host(:not(.left)){right:20px!important}
+.launcher{all:unset;box-sizing:border-box;width:56px;height:56px;border-radius:50%;background:var(--accent,#0f7a3c);color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 4px 14px rgb(0 0 0/30%);position:relative}
+.launcher:focus-visible{outline:3px solid var(--accent,#0f7a3c);outline-offset:3px}
+.launcher svg{width:26px;height:26px}
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center;padding:0 5px;box-sizing:border-box}
+.badge[hidden],.slot[hidden]{display:none}
+`;
+
+function script(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-site-key]');
+}
+
+function readOptions(element: HTMLScriptElement): WidgetOptions & { open: boolean } {
+  const data = element.dataset;
+  const accent = data.accent?.trim() ?? '';
+  return {
+    baseUrl: new URL(element.src).origin,
+    siteKey: data.siteKey ?? '',
+    position: data.position === 'bottom-left' ? 'bottom-left' : 'bottom-right',
+    accent: COLOUR.test(accent) && CSS.supports('color', accent) ? accent : null,
+    title: (data.title ?? 'EchoTune').slice(0, 60),
+    greeting: (data.greeting ?? 'Hi! Tell me what you feel like hearing.').slice(0, 300),
+    theme: data.theme === 'light' || data.theme === 'dark' ? data.theme : 'auto',
+    open: data.open === 'true',
+  };
+}
+
+function install(element: HTMLScriptElement): void {
+  const options = readOptions(element);
+  const listeners = new Map<WidgetEvent, Set<Listener>>();
+  const emit = (event: WidgetEvent, detail?: unknown) => {
+    for (const listener of listeners.get(event) ?? []) {
+      try {
+        listener(detail);
+      } catch {
+        // A host page's listener must not break the widget.
+      }
+    }
+  };
+
+  const hostElement = document.createElement('echotune-widget');
+  if (options.position === 'bottom-left') hostElement.className = 'left';
+  const shadow = hostElement.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(LAUNCHER_CSS);
+  shadow.adoptedStyleSheets = [sheet];
+  if (options.accent) hostElement.style.setProperty('--accent', options.accent);
+
+  const container = document.createElement('div');
+  container.className = 'slot';
+  container.hidden = true;
+  const launcher = document.createElement('button');
+  launcher.className = 'launcher';
+  launcher.type = 'button';
+  launcher.setAttribute('aria-label', `Open ${options.title} chat`);
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.innerHTML =
+    '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M9 18V5l12-2v13"/><circle cx="6" cy="18" r="3"/><circle cx="18" cy="16" r="3"/></svg>';
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.hidden = true;
+  launcher.append(badge);
+  shadow.append(container, launcher);
+
+  let isOpen = false;
+  let panel: PanelControl | undefined;
+  let loading: Promise<PanelControl | undefined> | undefined;
+  let user: WidgetUser | null = null;
+
+  const host: PanelHost = {
+    options,
+    shadow,
+    container,
+    emit,
+    setUnread(count) {
+      badge.hidden = count === 0 || isOpen;
+      badge.textContent = count > 9 ? '9+' : String(count);
+      launcher.setAttribute(
+        'aria-label',
+        count > 0 && !isOpen ? `Open ${options.title} chat, ${count} new` : `Open ${options.title} chat`,
+      );
+    },
+    close: () => api.close(),
+    get user() {
+      return user;
+    },
+  };
+
+  const load = (): Promise<PanelControl | undefined> => {
+    loading ??= import(/* @vite-ignore */ `${options.baseUrl}/widget/panel.js`).then(
+      (module: { mount: MountPanel }) => {
+        panel = module.mount(host);
+        return panel;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        emit('error', { code: 'unavailable', message: `The chat could not load: ${String(error)}` });
+        return undefined;
+      },
+    );
+    return loading;
+  };
+
+  const show = async (visible: boolean) => {
+    if (visible === isOpen) return;
+    isOpen = visible;
+    sessionStorage.setItem(OPEN_KEY, visible ? '1' : '0');
+    launcher.setAttribute('aria-expanded', String(visible));
+    launcher.hidden = visible;
+    container.hidden = !visible;
+    if (visible) badge.hidden = true;
+    emit(visible ? 'open' : 'close');
+    const loaded = visible ? await load() : panel;
+    loaded?.shown(isOpen);
+    if (!visible) launcher.focus();
+  };
+
+  const api: Api = {
+    open: () => void show(true),
+    close: () => void show(false),
+    toggle: () => void show(!isOpen),
+    setUser(next) {
+      if (!next || typeof next.id !== 'string' || next.id.length === 0 || next.id.length > 100) return;
+      user = { id: next.id, ...(typeof next.name === 'string' ? { name: next.name.slice(0, 80) } : {}) };
+      panel?.setUser(user);
+    },
+    on(event, listener) {
+      if (typeof listener !== 'function') return;
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(listener);
+    },
+    off(event, listener) {
+      listeners.get(event)?.delete(listener);
+    },
+    destroy() {
+      panel?.destroy();
+      hostElement.remove();
+      listeners.clear();
+      delete window.EchoTune;
+    },
+    loaded: true,
+  };
+  launcher.addEventListener('click', () => api.toggle());
+
+  const queued = window.EchoTune?.q ?? [];
+  window.EchoTune = api;
+  document.body.append(hostElement);
+  for (const [method, args] of queued) {
+    const call = api[method as keyof Api];
+    if (typeof call === 'function') (call as (...values: unknown[]) => void)(...args);
+  }
+  emit('ready');
+  if (!isOpen && (options.open || sessionStorage.getItem(OPEN_KEY) === '1')) api.open();
+}
+
+function start(): void {
+  if (window.EchoTune?.loaded) return;
+  const element = script();
+  if (!element?.dataset.siteKey) {
+    console.warn('EchoTune widget: the script tag needs data-site-key="pk_…"');
+    return;
+  }
+  // Claimed now, before the page has a body: a second copy arriving meanwhile stops at the check above.
+  window.EchoTune = Object.assign(window.EchoTune ?? {}, { loaded: true as const });
+  if (document.body) install(element);
+  else document.addEventListener('DOMContentLoaded', () => install(element), { once: true });
+}
+
+start();

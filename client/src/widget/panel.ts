@@ -1,0 +1,230 @@
+import type { ErrorPayload } from '../../../src/protocol/index.js';
+import { type Connection, connect } from '../core/connection.js';
+import conversationCss from '../core/conversation.css?inline';
+import { Conversation } from '../core/conversation.js';
+import type { ReplyEntry } from '../core/conversation-state.js';
+import { h } from '../core/dom.js';
+import { EntryView } from '../core/entry-view.js';
+import { loadMarkdown } from '../core/rich-text.js';
+import { TokenRefused } from '../core/token-source.js';
+import panelCss from './panel.css?inline';
+import type { MountPanel, PanelHost, WidgetUser } from './widget-contract.js';
+
+const REFUSED =
+  'Sorry — this website is not set up to use this chat. If it is yours, allow its address for your site key.';
+
+interface Live {
+  connection: Connection;
+  conversation: Conversation;
+  view: EntryView;
+}
+
+/** The chat panel of the widget: the page's conversation core in a small window, inside the shadow root. */
+export const mount: MountPanel = (host) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`${conversationCss}\n${panelCss}`);
+  host.shadow.adoptedStyleSheets = [...host.shadow.adoptedStyleSheets, sheet];
+  const ui = buildPanel(host);
+  host.container.append(ui.panel);
+
+  let visible = false;
+  let unread = 0;
+  let live: Live | undefined;
+
+  const notice = (text: string | null) => {
+    ui.notice.hidden = text === null;
+    ui.notice.textContent = text ?? '';
+  };
+  const refused = (error: ErrorPayload) => {
+    notice(REFUSED);
+    ui.input.disabled = true;
+    ui.send.disabled = true;
+    host.emit('error', { code: error.code, message: error.message });
+  };
+
+  const start = (user: WidgetUser | null) => {
+    const prefix = `echotune.widget.${host.options.siteKey}${user ? `.${user.id}` : ''}`;
+    const connection = connect({
+      baseUrl: host.options.baseUrl,
+      siteKey: host.options.siteKey,
+      storagePrefix: prefix,
+      autoConnect: false,
+      ...(user?.name ? { displayName: user.name } : {}),
+    });
+    const view = new EntryView({
+      retry: (key) => conversation.retry(key),
+      opinion: (recommendationId, trackId, opinion) => {
+        conversation.setOpinion(recommendationId, trackId, opinion).catch(() => undefined);
+      },
+    });
+    const sessionKey = `${prefix}.sessionId`;
+    const conversation = new Conversation(
+      connection,
+      {
+        changed: (entry, entries) => {
+          view.place(ui.entries, entry, entries);
+          refresh();
+          if (entry.kind === 'reply' && entry.cards.length > 0) void loadMarkdown();
+        },
+        removed: (key) => view.forget(key),
+        reset: (entries) => {
+          view.clear();
+          for (const entry of entries) view.place(ui.entries, entry, entries);
+          refresh();
+        },
+        session: () => undefined,
+        finished: (reply) => finished(reply),
+        joinFailed: () => {
+          localStorage.removeItem(sessionKey);
+          void openNew();
+        },
+      },
+      prefix,
+    );
+    const openNew = async () => {
+      const session = await conversation.create();
+      localStorage.setItem(sessionKey, session.id);
+    };
+    const { socket } = connection;
+    socket.on('connect', () => {
+      ui.status.textContent = '';
+      notice(null);
+      if (!conversation.sessionId) void openNew().catch(() => undefined);
+    });
+    socket.on('disconnect', () => {
+      ui.status.textContent = 'Offline — reconnecting…';
+    });
+    socket.on('connect_error', (error) => {
+      const data = (error as Error & { data?: ErrorPayload }).data;
+      if (data?.code === 'forbidden') {
+        socket.disconnect();
+        refused(data);
+        return;
+      }
+      ui.status.textContent = 'Cannot reach the chat — retrying…';
+    });
+    socket.on('turn:recs', ({ recommendationId, tracks }) =>
+      host.emit('recommendations', { recommendationId, tracks }),
+    );
+    const stored = localStorage.getItem(sessionKey);
+    if (stored) {
+      void conversation.open(stored);
+      void loadMarkdown();
+    }
+    // A token first: a site that may not use this key hears so once, instead of a reconnect loop.
+    connection.tokens.get().then(
+      () => socket.connect(),
+      (error: unknown) => {
+        if (error instanceof TokenRefused && error.error.code === 'forbidden') refused(error.error);
+        else {
+          ui.status.textContent = 'Cannot reach the chat — retrying…';
+          setTimeout(() => socket.connect(), 2000);
+        }
+      },
+    );
+    live = { connection, conversation, view };
+  };
+
+  const stop = () => {
+    live?.connection.socket.removeAllListeners();
+    live?.connection.socket.disconnect();
+    live?.view.clear();
+    live = undefined;
+  };
+
+  const finished = (reply: ReplyEntry) => {
+    refresh();
+    ui.announcer.textContent = `${host.options.title}: ${reply.text.slice(0, 600)}`;
+    if (reply.status === 'done') host.emit('message', { role: 'assistant', text: reply.text });
+    if (!visible) host.setUnread(++unread);
+  };
+
+  const refresh = () => {
+    const conversation = live?.conversation;
+    ui.stop.hidden = !conversation?.runningReply;
+    ui.send.disabled = ui.input.value.trim() === '' || ui.input.disabled;
+    ui.scroll.scrollTop = ui.scroll.scrollHeight;
+  };
+
+  const submit = () => {
+    const text = ui.input.value.trim();
+    const conversation = live?.conversation;
+    if (!text || !conversation?.sessionId) return;
+    void loadMarkdown();
+    ui.input.value = '';
+    conversation.send(text);
+    host.emit('message', { role: 'user', text });
+    refresh();
+  };
+
+  ui.form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+  });
+  ui.input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+    if (event.key === 'Escape') host.close();
+  });
+  ui.input.addEventListener('input', refresh);
+  ui.stop.addEventListener('click', () => void live?.conversation.stop().catch(() => undefined));
+  ui.close.addEventListener('click', () => host.close());
+  const ticker = setInterval(() => live?.view.tick(live.conversation.entries), 1000);
+
+  start(host.user);
+  return {
+    shown(isVisible) {
+      visible = isVisible;
+      if (!isVisible) return;
+      unread = 0;
+      host.setUnread(0);
+      ui.input.focus();
+      refresh();
+    },
+    setUser(user) {
+      stop();
+      start(user);
+    },
+    destroy() {
+      clearInterval(ticker);
+      stop();
+    },
+  };
+};
+
+function buildPanel(host: PanelHost) {
+  const { options } = host;
+  const status = h('span', { class: 'status', role: 'status' });
+  const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close the chat' }, '✕');
+  const entries = h('div', { class: 'entries' });
+  const notice = h('p', { class: 'notice', role: 'alert' });
+  notice.hidden = true;
+  const greeting = h(
+    'p',
+    { class: 'greeting' },
+    host.user?.name ? `Hi ${host.user.name}! ${options.greeting}` : options.greeting,
+  );
+  const scroll = h('div', { class: 'scroll' }, greeting, entries, notice);
+  const input = h('textarea', {
+    rows: 1,
+    maxlength: 4000,
+    'aria-label': 'Message',
+    placeholder: 'Ask for music…',
+  });
+  const stop = h('button', { type: 'button', class: 'stop' }, '■ Stop');
+  stop.hidden = true;
+  const send = h('button', { type: 'submit', class: 'send' }, 'Send');
+  const form = h('form', { class: 'composer' }, input, stop, send);
+  const announcer = h('div', { class: 'visually-hidden', 'aria-live': 'polite' });
+  const panel = h(
+    'section',
+    { class: `panel theme-${options.theme}`, role: 'dialog', 'aria-label': `${options.title} chat` },
+    h('header', {}, h('h2', {}, options.title), status, close),
+    scroll,
+    form,
+    announcer,
+  );
+  return { panel, status, close, entries, notice, scroll, input, stop, send, form, announcer };
+}
