@@ -89,9 +89,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     draining: () => draining.value,
   });
   const siteKeys = new SiteKeyAccess(store, { logger });
-  // Widget-facing: the guest-token route, with CORS for the origins of live site keys.
+  // Widget-facing: the guest-token route, with CORS so a widget on another site can read its answer.
   await app.register(async (widget) => {
-    await registerWidgetCors(widget, siteKeys);
+    await registerWidgetCors(widget);
     registerAuthRoutes(widget, { store, tokens, siteKeys });
   });
   await app.register(async (admin) => {

@@ -190,7 +190,7 @@ describe('site keys', () => {
         },
       });
 
-    it('answers the guest-token preflight and request of an allowed origin with CORS headers', async () => {
+    it('answers the guest-token preflight and a site-keyed request of an allowed origin with CORS headers', async () => {
       const response = await preflight('https://cors.example');
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe('https://cors.example');
@@ -198,24 +198,31 @@ describe('site keys', () => {
       expect(response.headers.get('access-control-allow-headers')).toBe('content-type');
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
       const issued = await guest({ siteKey: corsKey.key }, 'https://cors.example');
+      expect(issued.status).toBe(200);
       expect(issued.headers.get('access-control-allow-origin')).toBe('https://cors.example');
     });
 
-    it('gives no CORS headers to other origins, revoked keys’ origins, or other routes', async () => {
-      const denied = await preflight(STRANGER);
-      expect(denied.headers.get('access-control-allow-origin')).toBeNull();
-      expect(
-        (await guest({ siteKey: corsKey.key }, STRANGER)).headers.get('access-control-allow-origin'),
-      ).toBeNull();
-      const elsewhere = await preflight('https://cors.example', '/api/v1/sessions');
-      expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    it('lets a refused page read its polite 403, so the widget can show it', async () => {
+      // The preflight cannot name a key, so it passes; the request itself is refused, readably.
+      expect((await preflight(STRANGER)).headers.get('access-control-allow-origin')).toBe(STRANGER);
+      const refused = await guest({ siteKey: corsKey.key }, STRANGER);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('access-control-allow-origin')).toBe(STRANGER);
+      expect(await refused.json()).toMatchObject({
+        error: { code: 'forbidden', message: expect.stringMatching(POLITE) },
+      });
+    });
 
-      const gone = await createKey(['https://gone.example']);
-      expect((await preflight('https://gone.example')).headers.get('access-control-allow-origin')).toBe(
-        'https://gone.example',
-      );
-      await admin('DELETE', `/${gone.key}`);
-      expect((await preflight('https://gone.example')).headers.get('access-control-allow-origin')).toBeNull();
+    it('never lets another origin read an unscoped token, nor answers CORS on other routes', async () => {
+      for (const origin of [STRANGER, 'https://cors.example']) {
+        const unscoped = await guest({}, origin);
+        expect(unscoped.status).toBe(200);
+        expect(unscoped.headers.get('access-control-allow-origin')).toBeNull();
+      }
+      for (const path of ['/api/v1/sessions', '/api/v1/admin/site-keys', '/health']) {
+        const elsewhere = await preflight('https://cors.example', path);
+        expect(elsewhere.headers.get('access-control-allow-origin'), path).toBeNull();
+      }
     });
 
     it('lets socket.io’s polling handshake answer widget origins as well as CORS_ORIGINS', async () => {
