@@ -17,6 +17,8 @@ const redact = [
   'secret',
   '*.secret',
   'auth.token',
+  'ADMIN_TOKEN',
+  '*.ADMIN_TOKEN',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

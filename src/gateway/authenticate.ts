@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SiteKeyAccess } from './site-key-access.js';
 import type { TokenService } from './token-service.js';
 
 declare module 'fastify' {
@@ -14,11 +15,20 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return header.slice('Bearer '.length).trim();
 }
 
-/** Every route registered in this (encapsulated) context requires `Authorization: Bearer <token>`. */
-export function requireBearerToken(app: FastifyInstance, tokens: TokenService): void {
+/**
+ * Every route registered in this (encapsulated) context requires `Authorization: Bearer <token>`. A
+ * widget's token (issued through a site key) also needs its key live and the request's Origin among the
+ * key's, as on the socket.
+ */
+export function requireBearerToken(
+  app: FastifyInstance,
+  tokens: TokenService,
+  siteKeys: Pick<SiteKeyAccess, 'authorize'>,
+): void {
   app.decorateRequest('userId', '');
   app.addHook('preHandler', async (request) => {
     const claims = await tokens.verify(bearerToken(request));
+    await siteKeys.authorize(claims, request.headers.origin);
     request.userId = claims.userId;
   });
 }

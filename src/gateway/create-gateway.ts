@@ -10,18 +10,23 @@ import type { ModelRouter } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
 import type { SharedState } from '../shared-state/index.js';
 import type { Store } from '../store/index.js';
+import { requireAdminToken } from './admin-auth.js';
 import { requireBearerToken } from './authenticate.js';
 import { registerErrorHandling } from './http-errors.js';
 import { rateLimitStoreOver } from './http-rate-limit-store.js';
 import { SocketRateLimits } from './rate-limits.js';
+import { registerAdminSiteKeyRoutes } from './routes/admin-site-key-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerClientFiles } from './routes/client-files.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerProvidersRoute } from './routes/providers-route.js';
 import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { SiteKeyAccess } from './site-key-access.js';
 import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
+import { socketCorsOrigin } from './socket/socket-cors.js';
 import { resolveTokenSecret, TokenService } from './token-service.js';
+import { registerWidgetCors } from './widget-cors.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -83,10 +88,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     startedAt: Date.now(),
     draining: () => draining.value,
   });
-  registerAuthRoutes(app, { store, tokens });
+  const siteKeys = new SiteKeyAccess(store, { logger });
+  // Widget-facing: the guest-token route, with CORS so a widget on another site can read its answer.
+  await app.register(async (widget) => {
+    await registerWidgetCors(widget);
+    registerAuthRoutes(widget, { store, tokens, siteKeys });
+  });
+  await app.register(async (admin) => {
+    requireAdminToken(admin, config.ADMIN_TOKEN);
+    registerAdminSiteKeyRoutes(admin, { store, siteKeys });
+  });
   // Before the REST routes: renaming and deleting a session over REST tell the listener's sockets.
   const io: ChatServer = new Server(app.server, {
-    cors: { origin: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(',') },
+    cors: { origin: socketCorsOrigin(config.CORS_ORIGINS, siteKeys, logger) },
     maxHttpBufferSize: BODY_LIMIT_BYTES,
     serveClient: false,
   });
@@ -94,6 +108,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { sink } = registerChatNamespace(io, {
     chat: options.chat,
     tokens,
+    siteKeys,
     limits: new SocketRateLimits(
       {
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
@@ -108,7 +123,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     crossInstance: shared.kind !== 'local',
   });
   await app.register(async (api) => {
-    requireBearerToken(api, tokens);
+    requireBearerToken(api, tokens, siteKeys);
     registerSessionRoutes(api, { chat: options.chat, sink });
     registerRecommendRoute(api, { recommender: options.recommender });
     registerProvidersRoute(api, { router: options.router });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { EchoError } from '../errors.js';
+import { siteKeySchema } from '../protocol/index.js';
 
 const ISSUER = 'echotune';
 const SECRET_FILE = 'jwt-secret';
@@ -10,6 +11,8 @@ const SECRET_FILE = 'jwt-secret';
 export interface TokenClaims {
   userId: string;
   kind: 'guest' | 'spotify';
+  /** The site key the token was issued through (the embeddable widget); the token is scoped to it. */
+  siteKey?: string;
 }
 
 /** Signs and verifies listener tokens (HS256 JWTs via jose). */
@@ -25,7 +28,9 @@ export class TokenService {
 
   async issue(claims: TokenClaims): Promise<{ token: string; expiresAt: string }> {
     const expiresAt = new Date(Date.now() + this.ttlHours * 3_600_000);
-    const token = await new SignJWT({ kind: claims.kind })
+    const payload =
+      claims.siteKey === undefined ? { kind: claims.kind } : { kind: claims.kind, siteKey: claims.siteKey };
+    const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
@@ -42,7 +47,13 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (!payload.sub) throw new EchoError('unauthorized', 'The token names no listener');
-      return { userId: payload.sub, kind: payload.kind === 'spotify' ? 'spotify' : 'guest' };
+      const claims: TokenClaims = {
+        userId: payload.sub,
+        kind: payload.kind === 'spotify' ? 'spotify' : 'guest',
+      };
+      // Signed by us, so a site key claim is one we put there; anything else in it is not a key.
+      if (payload.siteKey !== undefined) claims.siteKey = siteKeySchema.parse(payload.siteKey);
+      return claims;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
         throw new EchoError('unauthorized', 'The token has expired', { cause: error });

@@ -3,3 +3,4 @@ export * from './entities.js';
 export * from './error-codes.js';
 export * from './events.js';
 export * from './rest.js';
+export * from './site-keys.js';

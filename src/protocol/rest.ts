@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { siteKeySchema } from './site-keys.js';
 
 /** REST query strings and bodies under /api/v1, shared with the client. */
 
@@ -29,10 +30,7 @@ export const sessionPatchSchema = z.strictObject({
  */
 export const guestTokenBodySchema = z.strictObject({
   displayName: z.string().trim().min(1).max(80).optional(),
-  siteKey: z
-    .string()
-    .regex(/^pk_[A-Za-z0-9_-]{8,64}$/, 'must look like pk_ followed by 8 to 64 letters, digits, - or _')
-    .optional(),
+  siteKey: siteKeySchema.optional(),
 });
 
 export interface GuestTokenResponse {

@@ -7,6 +7,7 @@ export type {
   JobStore,
   ListeningStore,
   RecommendationStore,
+  SiteKeyStore,
   Store,
   StoreLifecycle,
   TurnProgressStore,

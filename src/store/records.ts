@@ -1,6 +1,6 @@
 import type { AssistantMeta, FeedbackSignal, Message } from '../protocol/index.js';
 
-export type { CatalogTrack, Message, Page, Session } from '../protocol/index.js';
+export type { CatalogTrack, Message, Page, Session, SiteKey } from '../protocol/index.js';
 
 export interface User {
   id: string;
@@ -122,3 +122,9 @@ export interface TurnProgress {
   updatedAt: string;
 }
 export type NewTurnProgress = Omit<TurnProgress, 'updatedAt'>;
+
+/** What creating a site key takes; origins are normalized (and checked) on the way in. */
+export interface NewSiteKey {
+  name: string;
+  origins: string[];
+}

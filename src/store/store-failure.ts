@@ -6,6 +6,7 @@ import type {
   ListeningStore,
   Part,
   RecommendationStore,
+  SiteKeyStore,
   Store,
   StoreLifecycle,
   StoreParts,
@@ -69,5 +70,6 @@ export function guardStore<Lifecycle extends StoreLifecycle>(
     guardRole<JobStore>(parts.jobs),
     guardRole<UsageStore>(parts.usage),
     guardRole<TurnProgressStore>(parts.turns),
+    guardRole<SiteKeyStore>(parts.siteKeys),
   );
 }

@@ -10,12 +10,14 @@ import type {
   NewImportJob,
   NewMessage,
   NewRecommendation,
+  NewSiteKey,
   NewTurnProgress,
   NewUsageRecord,
   Page,
   PageRequest,
   Recommendation,
   Session,
+  SiteKey,
   TurnProgress,
   User,
 } from './records.js';
@@ -117,6 +119,17 @@ export interface TurnProgressStore {
   listTurnProgress(limit: number): Promise<TurnProgress[]>;
 }
 
+/** The embeddable widget's site keys and the origins each allows. An admin creates few of them. */
+export interface SiteKeyStore {
+  /** A new key `pk_<random>`; invalid names or origins fail as EchoError('invalid') naming the field. */
+  createSiteKey(input: NewSiteKey): Promise<SiteKey>;
+  /** Every key, revoked ones included, newest first. */
+  listSiteKeys(): Promise<SiteKey[]>;
+  getSiteKey(key: string): Promise<SiteKey | null>;
+  /** Marks the key revoked (a second revoke keeps the first time); null when there is no such key. */
+  revokeSiteKey(key: string): Promise<SiteKey | null>;
+}
+
 /** Opening is the adapter's factory; this is what an open store does about its own life. */
 export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'mongo';
@@ -138,7 +151,8 @@ export type Store = StoreLifecycle &
   ListeningStore &
   JobStore &
   UsageStore &
-  TurnProgressStore;
+  TurnProgressStore &
+  SiteKeyStore;
 
 /** The per-area parts an adapter implements, one per role; see guardStore(). */
 export interface StoreParts {
@@ -149,6 +163,7 @@ export interface StoreParts {
   jobs: Part<JobStore>;
   usage: Part<UsageStore>;
   turns: Part<TurnProgressStore>;
+  siteKeys: Part<SiteKeyStore>;
 }
 
 /** A role as an adapter's part implements it: as is, or answering at once (better-sqlite3 is synchronous). */

@@ -23,6 +23,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DELTA_FRAMES_PER_SECOND: '-5' })).toThrow(/DELTA_FRAMES_PER_SECOND: .*>=0/);
   });
 
+  it('takes an optional ADMIN_TOKEN of at least 16 characters', () => {
+    expect(loadConfig({}).ADMIN_TOKEN).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: 'a-long-enough-admin-token' }).ADMIN_TOKEN).toBe(
+      'a-long-enough-admin-token',
+    );
+    expect(() => loadConfig({ ADMIN_TOKEN: 'too-short' })).toThrow(
+      /ADMIN_TOKEN: must be at least 16 characters/,
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', REDIS_URL: '' })).toMatchObject({
       MONGODB_URI: undefined,

@@ -105,6 +105,16 @@ describe('REST API', () => {
     expect(body.tracks[0]?.reasons.length).toBeGreaterThan(0);
   });
 
+  it('keeps the admin API off without ADMIN_TOKEN, saying how to turn it on', async () => {
+    for (const bearer of [null, token]) {
+      const response = await get('/api/v1/admin/site-keys', bearer);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'not_found', message: expect.stringContaining('ADMIN_TOKEN') },
+      });
+    }
+  });
+
   it('answers unknown routes with the error envelope', async () => {
     const response = await get('/api/v1/nope');
     expect(response.status).toBe(404);

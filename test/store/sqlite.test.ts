@@ -93,3 +93,27 @@ describe('sqlite migrations', () => {
     reopened.close();
   });
 });
+
+describe('sqlite migration 4', () => {
+  it('a version-3 database gains the site-keys table and keeps its sessions', async () => {
+    const path = join(directory, 'version-3.db');
+    const database = openSqliteDatabase(path);
+    applySqliteMigrations(
+      database,
+      sqliteMigrations.filter((migration) => migration.version <= 3),
+    );
+    database
+      .prepare(
+        `INSERT INTO sessions (id, user_id, title, created_at, updated_at, last_seq)
+         VALUES ('s1', 'u1', 'old', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 0)`,
+      )
+      .run();
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    expect(await store.getSession('s1')).toMatchObject({ title: 'old' });
+    const key = await store.createSiteKey({ name: 'shop', origins: ['https://shop.example'] });
+    expect(await store.listSiteKeys()).toEqual([key]);
+    await store.close();
+  });
+});

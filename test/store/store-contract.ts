@@ -5,6 +5,7 @@ import { describeCatalogCases } from './contract/catalog-cases.js';
 import { describeConversationCases } from './contract/conversation-cases.js';
 import { describeLifecycleCases } from './contract/lifecycle-cases.js';
 import { describeSessionChangeCases } from './contract/session-change-cases.js';
+import { describeSiteKeyCases } from './contract/site-key-cases.js';
 import { describeTurnProgressCases } from './contract/turn-progress-cases.js';
 
 /** Hands each test the store under test; throws outside a test. */
@@ -43,5 +44,6 @@ export function describeStoreContract(
     describeCatalogCases(store);
     describeActivityCases(store);
     describeTurnProgressCases(store);
+    describeSiteKeyCases(store);
   });
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +102,22 @@ describe('WAL checkpoints on a thread of their own', () => {
     expect(file.checkpointer).toBeInstanceOf(WalCheckpointer);
     expect(memory.checkpointer).toBeNull();
     await Promise.all([file.close(), memory.close()]);
+  });
+
+  it('keeps a process whose last wait is closing the store alive until the close is done', () => {
+    // A CLI ends with `await store.close()`; an unref'd thread's exit must not let the process end there.
+    const script = `
+      import { createSqliteStore } from './src/store/index.ts';
+      const store = await createSqliteStore({ path: ${JSON.stringify(join(directory, 'cli.db'))} });
+      await store.close();
+      console.log('after close');
+      process.exitCode = 3;
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.stdout).toContain('after close');
+    expect(child.status).toBe(3);
   });
 });

@@ -1,4 +1,4 @@
-import type { Session } from '../../../src/protocol/index.js';
+import type { ErrorPayload, Session } from '../../../src/protocol/index.js';
 import { connect, RequestError } from '../core/connection.js';
 import { Conversation } from '../core/conversation.js';
 import type { ReplyEntry } from '../core/conversation-state.js';
@@ -245,8 +245,13 @@ socket.on('disconnect', () => {
   ui.status.dataset.connection = 'offline';
   showStatus('Offline — reconnecting…');
 });
-socket.on('connect_error', (error) => {
+socket.on('connect_error', (error: Error & { data?: ErrorPayload }) => {
   ui.status.dataset.connection = 'offline';
+  // A site that may not use EchoTune hears so in the server's words; socket.io does not retry that.
+  if (error.data?.code === 'forbidden') {
+    showStatus(error.data.message);
+    return;
+  }
   showStatus(`Cannot reach EchoTune (${error.message}) — retrying…`);
 });
 

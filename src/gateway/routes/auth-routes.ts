@@ -1,25 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import type { GuestTokenResponse } from '../../protocol/index.js';
+import { type GuestTokenResponse, guestTokenBodySchema } from '../../protocol/index.js';
 import type { ConversationStore } from '../../store/index.js';
 import { parseInput } from '../http-errors.js';
+import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
 
-const guestBodySchema = z.strictObject({ displayName: z.string().trim().min(1).max(80).optional() });
+export const GUEST_TOKEN_PATH = '/api/v1/auth/guest';
 
+/**
+ * Guest sign-in. With a site key (the embeddable widget) the request's Origin must be one the key
+ * allows, and the token carries the key, so the new listener only ever acts through that site.
+ */
 export function registerAuthRoutes(
   app: FastifyInstance,
-  deps: { store: Pick<ConversationStore, 'createUser'>; tokens: TokenService },
+  deps: {
+    store: Pick<ConversationStore, 'createUser'>;
+    tokens: TokenService;
+    siteKeys: Pick<SiteKeyAccess, 'requireOrigin'>;
+  },
 ): void {
-  app.post('/api/v1/auth/guest', async (request): Promise<GuestTokenResponse> => {
-    const body = parseInput(guestBodySchema, request.body, 'body');
+  app.post(GUEST_TOKEN_PATH, async (request): Promise<GuestTokenResponse> => {
+    const body = parseInput(guestTokenBodySchema, request.body, 'body');
+    const { siteKey } = body;
+    // Checked before anything is created: a refused page leaves no listener behind.
+    if (siteKey !== undefined) await deps.siteKeys.requireOrigin(siteKey, request.headers.origin);
     const user = await deps.store.createUser({
       id: randomUUID(),
       kind: 'guest',
       displayName: body.displayName ?? null,
     });
-    const { token, expiresAt } = await deps.tokens.issue({ userId: user.id, kind: 'guest' });
-    return { token, userId: user.id, expiresAt };
+    const { token, expiresAt } = await deps.tokens.issue({ userId: user.id, kind: 'guest', siteKey });
+    // Without a site key, `siteKey: undefined` is left out of the JSON.
+    return { token, userId: user.id, expiresAt, siteKey };
   });
 }

@@ -16,11 +16,15 @@ import {
   type ServerToClientEvents,
 } from '../../protocol/index.js';
 import type { SocketRateLimits } from '../rate-limits.js';
+import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
 import { type ChatSink, createRoomSink } from './room-sink.js';
 
 interface SocketData {
   userId: string;
+  /** Set for a widget's socket: the token's site key and the page origin the handshake came from. */
+  siteKey?: string;
+  origin?: string;
 }
 /**
  * Between instances (Redis adapter): a cancel that arrived on another node than the running turn, and a
@@ -37,6 +41,8 @@ type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InstanceEve
 export interface ChatNamespaceOptions {
   chat: ChatService;
   tokens: TokenService;
+  /** Widget tokens: their key must be live and allow the handshake's Origin (cached briefly). */
+  siteKeys: Pick<SiteKeyAccess, 'authorize' | 'requireOrigin'>;
   limits: SocketRateLimits;
   logger: Logger;
   /** How long a session may have no listener before its running turn is stopped. */
@@ -70,12 +76,10 @@ export function registerChatNamespace(
       next(Object.assign(new Error(error.message), { data: error.toPayload() }));
       return;
     }
-    options.tokens.verify(socket.handshake.auth?.token).then(
-      (claims) => {
-        socket.data.userId = claims.userId;
-        next();
-      },
+    authenticate(socket, options).then(
+      () => next(),
       (error: unknown) => {
+        // The error payload as `data`, so a widget can show the polite refusal (code forbidden) as it is.
         const echo = toEchoError(error);
         next(Object.assign(new Error(echo.message), { data: echo.toPayload() }));
       },
@@ -151,6 +155,18 @@ export function registerChatNamespace(
   return { namespace, sink };
 }
 
+/** The token's listener, and for a widget token its site key, checked against the handshake's Origin. */
+async function authenticate(socket: ChatSocket, options: ChatNamespaceOptions): Promise<void> {
+  const claims = await options.tokens.verify(socket.handshake.auth?.token);
+  const origin = socket.handshake.headers.origin;
+  await options.siteKeys.authorize(claims, origin);
+  socket.data.userId = claims.userId;
+  if (claims.siteKey !== undefined) {
+    socket.data.siteKey = claims.siteKey;
+    if (origin !== undefined) socket.data.origin = origin;
+  }
+}
+
 /** With several instances, a deleted session is also forgotten by the others (their turns, caches). */
 function tellingOtherInstances(sink: ChatSink, namespace: ChatNamespace, crossInstance: boolean): ChatSink {
   if (!crossInstance) return sink;
@@ -185,6 +201,10 @@ function listen<E extends ClientEventName>(
     };
     try {
       await options.limits.consume(socket.data.userId, event);
+      // A widget's socket stops working once its key is revoked (within the cache time), not only new ones.
+      if (socket.data.siteKey !== undefined) {
+        await options.siteKeys.requireOrigin(socket.data.siteKey, socket.data.origin);
+      }
       const parsed = clientPayloadSchemas[event].safeParse(payload ?? {});
       if (!parsed.success) throw invalid(parsed.error.issues);
       const result = await handler(socket, parsed.data as ClientPayload<E>);

@@ -6,6 +6,7 @@ import type {
   MessageDocument,
   RecommendationDocument,
   SessionDocument,
+  SiteKeyDocument,
   TrackDocument,
   TurnProgressDocument,
   UsageDocument,
@@ -24,6 +25,7 @@ export interface MongoCollections {
   importJobs: Collection<ImportJobDocument>;
   usage: Collection<UsageDocument>;
   turnProgress: Collection<TurnProgressDocument>;
+  siteKeys: Collection<SiteKeyDocument>;
 }
 
 export function collectionsOf(db: Db): MongoCollections {
@@ -38,5 +40,6 @@ export function collectionsOf(db: Db): MongoCollections {
     importJobs: db.collection<ImportJobDocument>('import_jobs'),
     usage: db.collection<UsageDocument>('usage'),
     turnProgress: db.collection<TurnProgressDocument>('turn_progress'),
+    siteKeys: db.collection<SiteKeyDocument>('site_keys'),
   };
 }

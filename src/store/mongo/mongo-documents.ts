@@ -6,6 +6,7 @@ import type {
   Message,
   Recommendation,
   Session,
+  SiteKey,
   TurnProgress,
   UsageRecord,
   User,
@@ -38,6 +39,7 @@ export type HistoryDocument = ListeningEvent & { _id: string };
 export type ImportJobDocument = Omit<ImportJob, 'id'> & { _id: string };
 export type UsageDocument = Omit<UsageRecord, 'id'> & { _id: string };
 export type TurnProgressDocument = Omit<TurnProgress, 'turnId'> & { _id: string };
+export type SiteKeyDocument = Omit<SiteKey, 'key' | 'revokedAt'> & { _id: string; revokedAt?: string | null };
 
 /** Renames `_id` back to `id`; the rest of the document is already the record. */
 export function fromDocument<Document extends { _id: string }>(

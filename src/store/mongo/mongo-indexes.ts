@@ -97,3 +97,8 @@ export async function dropTrackSearchText(db: Db): Promise<void> {
 export async function createTurnProgressIndex(db: Db): Promise<void> {
   await collectionsOf(db).turnProgress.createIndex({ updatedAt: 1, _id: 1 }, { name: 'oldest' });
 }
+
+/** Version 4: the widget's site keys (the key is `_id`), listed newest first. Idempotent. */
+export async function createSiteKeyIndex(db: Db): Promise<void> {
+  await collectionsOf(db).siteKeys.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest' });
+}

@@ -1,6 +1,11 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../../logger.js';
-import { createMongoIndexes, createTurnProgressIndex, dropTrackSearchText } from './mongo-indexes.js';
+import {
+  createMongoIndexes,
+  createSiteKeyIndex,
+  createTurnProgressIndex,
+  dropTrackSearchText,
+} from './mongo-indexes.js';
 
 export interface MongoMigration {
   version: number;
@@ -26,6 +31,7 @@ export const mongoMigrations: readonly MongoMigration[] = [
   { version: 1, name: 'indexes', up: createMongoIndexes },
   { version: 2, name: 'tracks lose the unused text-search field', up: dropTrackSearchText },
   { version: 3, name: 'running turns save their progress', up: createTurnProgressIndex },
+  { version: 4, name: 'site keys for the embeddable widget', up: createSiteKeyIndex },
 ];
 
 /** Runs every migration above the recorded version, in order, recording each as it completes. */

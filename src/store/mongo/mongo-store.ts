@@ -10,6 +10,7 @@ import { MongoListening } from './mongo-listening.js';
 import { applyMongoMigrations } from './mongo-migrations.js';
 import { MongoRecommendations } from './mongo-recommendations.js';
 import { detectServerTraits, mongoDbTraits, type ServerTraits } from './mongo-server-traits.js';
+import { MongoSiteKeys } from './mongo-site-keys.js';
 import { MongoTurns } from './mongo-turns.js';
 import { MongoUsage } from './mongo-usage.js';
 
@@ -55,5 +56,6 @@ export function openMongoStore(options: {
     jobs: new MongoJobs(collections),
     usage: new MongoUsage(collections),
     turns: new MongoTurns(collections),
+    siteKeys: new MongoSiteKeys(collections),
   });
 }

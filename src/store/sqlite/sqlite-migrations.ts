@@ -145,6 +145,19 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX turn_progress_oldest ON turn_progress (updated_at);
     `,
   },
+  {
+    version: 4,
+    name: 'site keys for the embeddable widget',
+    sql: `
+      CREATE TABLE site_keys (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        origins TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+    `,
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import { SqliteJobs } from './sqlite-jobs.js';
 import { SqliteListening } from './sqlite-listening.js';
 import { applySqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecommendations } from './sqlite-recommendations.js';
+import { SqliteSiteKeys } from './sqlite-site-keys.js';
 import { SqliteStatements } from './sqlite-statements.js';
 import { SqliteTurns } from './sqlite-turns.js';
 import { SqliteUsage } from './sqlite-usage.js';
@@ -63,5 +64,6 @@ export function openSqliteStore(options: { path: string }): SqliteStore {
     jobs: new SqliteJobs(statements),
     usage: new SqliteUsage(statements),
     turns: new SqliteTurns(statements),
+    siteKeys: new SqliteSiteKeys(statements),
   });
 }

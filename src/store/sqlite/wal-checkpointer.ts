@@ -85,6 +85,9 @@ export class WalCheckpointer {
     this.#stopping = true;
     if (this.#exited) return;
     const exited = new Promise((resolve) => this.#worker.once('exit', resolve));
+    // Unref'd, the thread's exit would not keep a process alive that waits for nothing else (a CLI's
+    // last `await store.close()`): the process would end there, with exit code 0, before what follows.
+    this.#worker.ref();
     this.#worker.postMessage('stop');
     await exited;
   }
