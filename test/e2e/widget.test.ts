@@ -303,6 +303,7 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
       expect(await seriousAxeViolations(page)).toEqual([]);
     });
   }
+
 });
 
 async function screenshot(page: Page, name: string): Promise<void> {

@@ -73,6 +73,11 @@ export class Conversation {
   /** Shows a session (joining it when connected); its unsent messages come back from the outbox. */
   async open(sessionId: string): Promise<void> {
     this.#clearTimers();
+    // Messages typed before any session was open belong to the first one opened.
+    const unbound = this.#sessionId === null ? this.#entries.filter((entry) => entry.kind === 'user') : [];
+    for (const entry of unbound) {
+      if (entry.clientMsgId) this.#outbox.add(sessionId, { clientMsgId: entry.clientMsgId, text: entry.text });
+    }
     this.#sessionId = sessionId;
     this.#lastSeq = 0;
     this.#entries = this.#outbox.list(sessionId).map((item) => ({
@@ -105,11 +110,11 @@ export class Conversation {
     return session;
   }
 
+  /** Shows the message at once and sends it when it can; typed before any session is open, it waits for one. */
   send(text: string): void {
     const sessionId = this.#sessionId;
-    if (!sessionId) return;
     const clientMsgId = crypto.randomUUID();
-    this.#outbox.add(sessionId, { clientMsgId, text });
+    if (sessionId) this.#outbox.add(sessionId, { clientMsgId, text });
     const entry: UserEntry = {
       kind: 'user',
       key: clientMsgId,
@@ -117,7 +122,7 @@ export class Conversation {
       messageId: null,
       seq: null,
       text,
-      delivery: this.connection.socket.connected ? { kind: 'sending' } : { kind: 'waiting' },
+      delivery: this.connection.socket.connected && sessionId ? { kind: 'sending' } : { kind: 'waiting' },
     };
     this.#entries.push(entry);
     this.#changed(entry);

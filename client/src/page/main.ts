@@ -169,10 +169,6 @@ async function startFresh(): Promise<void> {
 function submit(text: string): void {
   const trimmed = text.trim();
   if (!trimmed) return;
-  if (!conversation.sessionId) {
-    showStatus('Connecting… send again in a moment');
-    return;
-  }
   ui.input.value = '';
   autoGrow();
   conversation.send(trimmed);

@@ -47,7 +47,7 @@ const LAUNCHER_CSS = `
 .launcher:focus-visible{outline:3px solid var(--accent,#0f7a3c);outline-offset:3px}
 .launcher svg{width:26px;height:26px}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center;padding:0 5px;box-sizing:border-box}
-.badge[hidden],.slot[hidden]{display:none}
+.badge[hidden],.slot[hidden],.launcher[hidden]{display:none}
 `;
 
 function script(): HTMLScriptElement | null {
@@ -191,11 +191,17 @@ function install(element: HTMLScriptElement): void {
   const queued = window.EchoTune?.q ?? [];
   window.EchoTune = api;
   document.body.append(hostElement);
-  for (const [method, args] of queued) {
-    const call = api[method as keyof Api];
-    if (typeof call === 'function') (call as (...values: unknown[]) => void)(...args);
-  }
+  const replay = (calls: Call[]) => {
+    for (const [method, args] of calls) {
+      const call = api[method as keyof Api];
+      if (typeof call === 'function') (call as (...values: unknown[]) => void)(...args);
+    }
+  };
+  // Listeners first, so a queued on('ready') hears ready; then the other calls in the order made.
+  const isListener = ([method]: Call) => method === 'on' || method === 'off';
+  replay(queued.filter(isListener));
   emit('ready');
+  replay(queued.filter((call) => !isListener(call)));
   if (!isOpen && (options.open || sessionStorage.getItem(OPEN_KEY) === '1')) api.open();
 }
 

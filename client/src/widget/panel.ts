@@ -149,7 +149,7 @@ export const mount: MountPanel = (host) => {
   const submit = () => {
     const text = ui.input.value.trim();
     const conversation = live?.conversation;
-    if (!text || !conversation?.sessionId) return;
+    if (!text || !conversation) return;
     void loadMarkdown();
     ui.input.value = '';
     conversation.send(text);
