@@ -386,7 +386,10 @@ export class Conversation {
     return entry.kind === 'user' || firstUnsent < 0 ? this.#entries.length : firstUnsent;
   }
 
-  /** Sends what the outbox holds, one message at a time and in order. */
+  /**
+   * Sends what the outbox holds, one message at a time and in order. A stored message counts too when it
+   * is sent again (Retry after its reply failed): the server keeps its seq and answers it anew.
+   */
   async #flush(): Promise<void> {
     if (this.#sending || !this.connection.socket.connected) return;
     this.#sending = true;
@@ -394,9 +397,7 @@ export class Conversation {
       for (;;) {
         const next = this.#entries.find(
           (entry): entry is UserEntry =>
-            entry.kind === 'user' &&
-            entry.seq === null &&
-            (entry.delivery.kind === 'sending' || entry.delivery.kind === 'waiting'),
+            entry.kind === 'user' && (entry.delivery.kind === 'sending' || entry.delivery.kind === 'waiting'),
         );
         if (!next || !this.connection.socket.connected) return;
         if (!(await this.#deliver(next))) return;
@@ -484,7 +485,7 @@ export class Conversation {
 
   #markOffline(offline: boolean): void {
     for (const entry of this.#entries) {
-      if (entry.kind !== 'user' || entry.seq !== null) continue;
+      if (entry.kind !== 'user') continue;
       if (offline && entry.delivery.kind === 'sending') this.#setDelivery(entry, { kind: 'waiting' });
       if (!offline && entry.delivery.kind === 'waiting') this.#setDelivery(entry, { kind: 'sending' });
     }
