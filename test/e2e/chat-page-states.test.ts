@@ -161,6 +161,44 @@ describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () =>
     expect(attempts.get('anything at all [fail]')).toBe(3);
   });
 
+  it('queues a message sent while a reply streams; Send needs text, Stop shows only while a reply runs', async () => {
+    const page = await openChat(await newContext(), proxy.url);
+    const sendButton = page.locator('#send');
+    const stop = page.locator('#stop');
+    expect(await sendButton.isDisabled()).toBe(true);
+    expect(await stop.isHidden()).toBe(true);
+    await page.fill('#text', 'something');
+    expect(await sendButton.isEnabled()).toBe(true);
+    await page.fill('#text', '   ');
+    expect(await sendButton.isDisabled()).toBe(true);
+
+    await send(page, 'a long one please [slow]');
+    await lastReply(page).and(page.locator('[data-status="streaming"]')).waitFor();
+    expect(await stop.isVisible()).toBe(true);
+    expect(await sendButton.isDisabled()).toBe(true);
+    await send(page, 'and then a short one');
+    const queued = userBubble(page, 'and then a short one');
+    await queued.and(page.locator('[data-delivery="queued"]')).waitFor();
+    expect(await queued.locator('.state').textContent()).toMatch(/Queued/);
+
+    await page.locator('.message.assistant[data-status="done"]').nth(1).waitFor();
+    expect(await queued.getAttribute('data-delivery')).toBe('delivered');
+    const replies = page.locator('.message.assistant');
+    expect((await replies.nth(0).locator('.text').textContent())?.trim()).toBe(SLOW_REPLY);
+    expect(await replies.nth(1).locator('.text').textContent()).toContain('and then a short one');
+    // Each reply under its own message, though the queued message was stored before the first reply.
+    const order = () =>
+      page
+        .locator('.entries > .message')
+        .evaluateAll((nodes) => nodes.map((node) => node.textContent?.slice(0, 12)));
+    const expected = ['a long one p', 'word0 word1 ', 'and then a s', 'You said: an'];
+    expect(await order()).toEqual(expected);
+    await expect.poll(() => stop.isHidden()).toBe(true);
+    await page.reload();
+    await page.locator('.message.assistant[data-status="done"]').nth(1).waitFor();
+    expect(await order()).toEqual(expected);
+  });
+
   it('announces a reply once when it is done, and labels every control', async () => {
     const page = await openChat(await newContext(), proxy.url);
     await page.evaluate(() => {

@@ -353,8 +353,9 @@ export class Conversation {
   }
 
   /**
-   * Puts the entry where it belongs: stored entries by seq; a reply without seq right after its
-   * message (or at the end); unsent messages last, in the order typed.
+   * Puts the entry where it belongs: a reply right after its message (and the replies before it), even
+   * once stored: a message sent while a reply streams is stored first, and that reply must not jump below
+   * it when it ends. Other stored entries by seq; unsent messages last, in the order typed.
    */
   #place(entry: Entry): void {
     const index = this.#entries.indexOf(entry);
@@ -365,13 +366,6 @@ export class Conversation {
   }
 
   #positionFor(entry: Entry): number {
-    const seq = entry.seq;
-    if (seq !== null) {
-      const after = this.#entries.findIndex(
-        (other) => (other.seq !== null && other.seq > seq) || (other.kind === 'user' && other.seq === null),
-      );
-      return after < 0 ? this.#entries.length : after;
-    }
     if (entry.kind === 'reply' && entry.replyTo) {
       const user = this.#entries.findIndex(
         (other) => other.kind === 'user' && other.messageId === entry.replyTo,
@@ -382,8 +376,24 @@ export class Conversation {
         return position;
       }
     }
+    const seq = entry.seq;
+    if (seq !== null) {
+      const shown = this.#shownMessageIds();
+      const after = this.#entries.findIndex(
+        (other) =>
+          (other.seq !== null && other.seq > seq && !isUnder(other, shown)) ||
+          (other.kind === 'user' && other.seq === null),
+      );
+      return after < 0 ? this.#entries.length : after;
+    }
     const firstUnsent = this.#entries.findIndex((other) => other.kind === 'user' && other.seq === null);
     return entry.kind === 'user' || firstUnsent < 0 ? this.#entries.length : firstUnsent;
+  }
+
+  #shownMessageIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const entry of this.#entries) if (entry.kind === 'user' && entry.messageId) ids.add(entry.messageId);
+    return ids;
   }
 
   /**
@@ -563,6 +573,11 @@ export class Conversation {
     this.#timers.clear();
     this.#deltaIndex.clear();
   }
+}
+
+/** A reply placed under its message rather than by seq (see #place). */
+function isUnder(entry: Entry, shownMessageIds: ReadonlySet<string>): boolean {
+  return entry.kind === 'reply' && entry.replyTo !== null && shownMessageIds.has(entry.replyTo);
 }
 
 function finishedStatus(finishReason: string): ReplyEntry['status'] {
