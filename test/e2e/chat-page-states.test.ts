@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, Page as ResultPage } from '../../src/protocol/index.js';
+import type { Message, Page as ResultPage, Session } from '../../src/protocol/index.js';
 import {
   type FakeProvider,
   type FakeScript,
@@ -92,6 +92,14 @@ async function storedMessages(page: Page, baseUrl: string): Promise<Message[]> {
     headers: { authorization: `Bearer ${token}` },
   });
   return ((await response.json()) as ResultPage<Message>).items;
+}
+
+async function storedSessions(page: Page, baseUrl: string): Promise<Session[]> {
+  const { token } = await pageAuth(page);
+  const response = await fetch(`${baseUrl}/api/v1/sessions?limit=100`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await response.json()) as ResultPage<Session>).items;
 }
 
 describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () => {
@@ -296,6 +304,41 @@ describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () =>
     expect(moving.drawer.some((duration) => duration !== '0s')).toBe(true);
     expect(reduced.animation).toBe('none');
     expect(reduced.drawer.every((duration) => duration === '0s')).toBe(true);
+  });
+
+  it('shows a message typed in one tab in the other as it is answered, and leaves a chat deleted elsewhere', async () => {
+    const context = await newContext();
+    const first = await openChat(context, proxy.url);
+    const second = await openChat(context, proxy.url);
+    const { sessionId } = await pageAuth(first);
+    expect((await pageAuth(second)).sessionId).toBe(sessionId);
+
+    await send(first, 'hello from the first tab');
+    await userBubble(second, 'hello from the first tab').waitFor();
+    await lastReply(second).and(second.locator('[data-status="done"]')).waitFor();
+    expect(await lastReply(second).locator('.text').textContent()).toContain('hello from the first tab');
+    expect(await second.locator('.message').count()).toBe(2);
+    expect(await userBubble(second, 'hello from the first tab').getAttribute('data-delivery')).toBe(
+      'delivered',
+    );
+
+    await lastReply(first).and(first.locator('[data-status="done"]')).waitFor();
+    first.once('dialog', (dialog) => void dialog.accept());
+    await first.getByRole('button', { name: 'Delete “hello from the first tab”' }).click();
+    for (const page of [first, second]) {
+      await page.locator('#welcome:not([hidden])').waitFor();
+      expect(await page.locator('.message').count()).toBe(0);
+      await expect
+        .poll(() => page.locator('.session.current').getAttribute('data-session-id'))
+        .not.toBe(sessionId);
+    }
+    await expect.poll(async () => (await storedSessions(first, server.url)).length).toBe(1);
+    const [remaining] = await storedSessions(first, server.url);
+    for (const page of [first, second]) {
+      await expect
+        .poll(() => page.locator('.session.current').getAttribute('data-session-id'))
+        .toBe(remaining?.id);
+    }
   });
 
   it('keeps a message typed offline through closing the tab, and sends it once when back', async () => {
