@@ -10,7 +10,7 @@ import {
   type RecordedRequest,
   startFakeProvider,
 } from '../providers/fake-servers/index.js';
-import { ensureClientBuilt, hasChromium, launchChromium } from '../support/browser.js';
+import { ensureClientBuilt, hasChromium, launchChromium, seriousAxeViolations } from '../support/browser.js';
 import { type CuttableProxy, startCuttableProxy } from '../support/cuttable-proxy.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 
@@ -157,8 +157,12 @@ describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () =>
     const failed = lastReply(page).and(page.locator('[data-status="failed"]'));
     await failed.waitFor();
     expect(await failed.locator('.error-text').textContent()).toMatch(/did not finish/);
-    await failed.getByRole('button', { name: 'Retry' }).click();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // From the keyboard: the button goes away with the failed reply, focus must not go with it.
+    await failed.getByRole('button', { name: 'Retry' }).focus();
+    await page.keyboard.press('Enter');
     await lastReply(page).and(page.locator('[data-status="done"]')).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
     expect(await lastReply(page).locator('.text').textContent()).toContain(RETRIED_REPLY);
     expect(await page.locator('.message.assistant').count()).toBe(1);
     expect(await page.locator('.message.user').count()).toBe(1);
@@ -188,6 +192,7 @@ describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () =>
     const queued = userBubble(page, 'and then a short one');
     await queued.and(page.locator('[data-delivery="queued"]')).waitFor();
     expect(await queued.locator('.state').textContent()).toMatch(/Queued/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.locator('.message.assistant[data-status="done"]').nth(1).waitFor();
     expect(await queued.getAttribute('data-delivery')).toBe('delivered');

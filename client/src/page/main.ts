@@ -44,7 +44,11 @@ const drawer = setUpDrawer({
 const connection = connect({ baseUrl: '', storagePrefix: STORAGE_PREFIX });
 const scroll = new ScrollKeeper(ui.conversation);
 const view = new EntryView({
-  retry: (key) => conversation.retry(key),
+  retry: (key) => {
+    conversation.retry(key);
+    // The pressed button goes away with the failed state: keep the keyboard where the next message goes.
+    ui.input.focus();
+  },
   opinion: (recommendationId, trackId, opinion) => {
     conversation
       .setOpinion(recommendationId, trackId, opinion)
