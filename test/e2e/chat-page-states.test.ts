@@ -212,6 +212,19 @@ describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () =>
     expect(await order()).toEqual(expected);
   });
 
+  it('shows a reply that a reload interrupted finishing under its message, which is not left queued', async () => {
+    const page = await openChat(await newContext(), proxy.url);
+    await send(page, 'a long one to reload in [slow]');
+    await lastReply(page).and(page.locator('[data-status="streaming"]')).waitFor();
+    await page.reload();
+    await page.locator('#status[data-connection="connected"]').waitFor({ state: 'attached' });
+    await lastReply(page).and(page.locator('[data-status="done"]')).waitFor();
+    expect((await lastReply(page).locator('.text').textContent())?.trim()).toBe(SLOW_REPLY);
+    const bubble = userBubble(page, 'a long one to reload in');
+    expect(await bubble.getAttribute('data-delivery')).toBe('delivered');
+    expect(await bubble.locator('.state').textContent()).toBe('');
+  });
+
   it('announces a reply once when it is done, and labels every control', async () => {
     const page = await openChat(await newContext(), proxy.url);
     await page.evaluate(() => {
@@ -318,18 +331,26 @@ describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () =>
     const { sessionId } = await pageAuth(first);
     expect((await pageAuth(second)).sessionId).toBe(sessionId);
 
-    await send(first, 'hello from the first tab');
+    await send(first, 'hello from the first tab [slow]');
     await userBubble(second, 'hello from the first tab').waitFor();
-    await lastReply(second).and(second.locator('[data-status="done"]')).waitFor();
-    expect(await lastReply(second).locator('.text').textContent()).toContain('hello from the first tab');
-    expect(await second.locator('.message').count()).toBe(2);
-    expect(await userBubble(second, 'hello from the first tab').getAttribute('data-delivery')).toBe(
-      'delivered',
-    );
+    // As it is answered: the second tab streams the reply too, and can stop it.
+    await lastReply(second).and(second.locator('[data-status="streaming"]')).waitFor();
+    expect(await second.locator('#stop').isVisible()).toBe(true);
+    await send(first, 'and a second one');
+    await userBubble(second, 'and a second one').and(second.locator('[data-delivery="queued"]')).waitFor();
+    await second.locator('.message.assistant[data-status="done"]').nth(1).waitFor();
+    const replies = second.locator('.message.assistant');
+    expect((await replies.nth(0).locator('.text').textContent())?.trim()).toBe(SLOW_REPLY);
+    expect(await replies.nth(1).locator('.text').textContent()).toContain('and a second one');
+    expect(await second.locator('.message').count()).toBe(4);
+    const deliveries = await second
+      .locator('.message.user')
+      .evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).dataset.delivery));
+    expect(deliveries).toEqual(['delivered', 'delivered']);
 
-    await lastReply(first).and(first.locator('[data-status="done"]')).waitFor();
+    await first.locator('.message.assistant[data-status="done"]').nth(1).waitFor();
     first.once('dialog', (dialog) => void dialog.accept());
-    await first.getByRole('button', { name: 'Delete “hello from the first tab”' }).click();
+    await first.getByRole('button', { name: 'Delete “hello from the first tab [slow]”' }).click();
     for (const page of [first, second]) {
       await page.locator('#welcome:not([hidden])').waitFor();
       expect(await page.locator('.message').count()).toBe(0);

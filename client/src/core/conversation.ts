@@ -233,6 +233,9 @@ export class Conversation {
       };
       if (wasRunning || reply.status === 'failed') reply.status = finishedStatus(message.meta.finishReason);
       this.#place(reply);
+      // Its turn:start may have been missed (offline, or another tab's message): it is not queued now.
+      const user = this.#userFor(reply);
+      if (user?.delivery.kind === 'queued') this.#setDelivery(user, { kind: 'delivered' });
       if (wasRunning) this.listener.finished(reply);
       return;
     }
@@ -252,8 +255,10 @@ export class Conversation {
       messageId: message.id,
       seq: message.seq,
       text: message.text,
-      delivery: this.#answered(message.id) ? { kind: 'delivered' } : { kind: 'queued' },
+      delivery: { kind: 'delivered' },
     };
+    // Queued only behind a reply seen running: after a reload, the reply streaming now may be its own.
+    entry.delivery = this.#afterAck(entry);
     this.#place(entry);
   }
 
