@@ -238,6 +238,8 @@ describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () =>
     await send(page, 'upbeat songs [tracks]');
     await lastReply(page).and(page.locator('[data-status="streaming"]')).waitFor();
     expect(await unlabelledButtons(page)).toEqual([]);
+    // Named by its word alone: a screen reader would read the ■ as "black square".
+    expect(await page.getByRole('button', { name: 'Stop', exact: true }).isVisible()).toBe(true);
     await lastReply(page).and(page.locator('[data-status="done"]')).waitFor();
     // Any late mutation would show up within this pause.
     await page.waitForTimeout(300);
