@@ -303,7 +303,6 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
       expect(await seriousAxeViolations(page)).toEqual([]);
     });
   }
-
 });
 
 async function screenshot(page: Page, name: string): Promise<void> {

@@ -76,7 +76,8 @@ export class Conversation {
     // Messages typed before any session was open belong to the first one opened.
     const unbound = this.#sessionId === null ? this.#entries.filter((entry) => entry.kind === 'user') : [];
     for (const entry of unbound) {
-      if (entry.clientMsgId) this.#outbox.add(sessionId, { clientMsgId: entry.clientMsgId, text: entry.text });
+      if (entry.clientMsgId)
+        this.#outbox.add(sessionId, { clientMsgId: entry.clientMsgId, text: entry.text });
     }
     this.#sessionId = sessionId;
     this.#lastSeq = 0;
@@ -238,6 +239,9 @@ export class Conversation {
       };
       if (wasRunning || reply.status === 'failed') reply.status = finishedStatus(message.meta.finishReason);
       this.#place(reply);
+      // Its turn:start may have been missed (offline, or another tab's message): it is not queued now.
+      const user = this.#userFor(reply);
+      if (user?.delivery.kind === 'queued') this.#setDelivery(user, { kind: 'delivered' });
       if (wasRunning) this.listener.finished(reply);
       return;
     }
@@ -257,8 +261,10 @@ export class Conversation {
       messageId: message.id,
       seq: message.seq,
       text: message.text,
-      delivery: this.#answered(message.id) ? { kind: 'delivered' } : { kind: 'queued' },
+      delivery: { kind: 'delivered' },
     };
+    // Queued only behind a reply seen running: after a reload, the reply streaming now may be its own.
+    entry.delivery = this.#afterAck(entry);
     this.#place(entry);
   }
 
@@ -358,8 +364,9 @@ export class Conversation {
   }
 
   /**
-   * Puts the entry where it belongs: stored entries by seq; a reply without seq right after its
-   * message (or at the end); unsent messages last, in the order typed.
+   * Puts the entry where it belongs: a reply right after its message (and the replies before it), even
+   * once stored: a message sent while a reply streams is stored first, and that reply must not jump below
+   * it when it ends. Other stored entries by seq; unsent messages last, in the order typed.
    */
   #place(entry: Entry): void {
     const index = this.#entries.indexOf(entry);
@@ -370,13 +377,6 @@ export class Conversation {
   }
 
   #positionFor(entry: Entry): number {
-    const seq = entry.seq;
-    if (seq !== null) {
-      const after = this.#entries.findIndex(
-        (other) => (other.seq !== null && other.seq > seq) || (other.kind === 'user' && other.seq === null),
-      );
-      return after < 0 ? this.#entries.length : after;
-    }
     if (entry.kind === 'reply' && entry.replyTo) {
       const user = this.#entries.findIndex(
         (other) => other.kind === 'user' && other.messageId === entry.replyTo,
@@ -387,11 +387,30 @@ export class Conversation {
         return position;
       }
     }
+    const seq = entry.seq;
+    if (seq !== null) {
+      const shown = this.#shownMessageIds();
+      const after = this.#entries.findIndex(
+        (other) =>
+          (other.seq !== null && other.seq > seq && !isUnder(other, shown)) ||
+          (other.kind === 'user' && other.seq === null),
+      );
+      return after < 0 ? this.#entries.length : after;
+    }
     const firstUnsent = this.#entries.findIndex((other) => other.kind === 'user' && other.seq === null);
     return entry.kind === 'user' || firstUnsent < 0 ? this.#entries.length : firstUnsent;
   }
 
-  /** Sends what the outbox holds, one message at a time and in order. */
+  #shownMessageIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const entry of this.#entries) if (entry.kind === 'user' && entry.messageId) ids.add(entry.messageId);
+    return ids;
+  }
+
+  /**
+   * Sends what the outbox holds, one message at a time and in order. A stored message counts too when it
+   * is sent again (Retry after its reply failed): the server keeps its seq and answers it anew.
+   */
   async #flush(): Promise<void> {
     if (this.#sending || !this.connection.socket.connected) return;
     this.#sending = true;
@@ -399,9 +418,7 @@ export class Conversation {
       for (;;) {
         const next = this.#entries.find(
           (entry): entry is UserEntry =>
-            entry.kind === 'user' &&
-            entry.seq === null &&
-            (entry.delivery.kind === 'sending' || entry.delivery.kind === 'waiting'),
+            entry.kind === 'user' && (entry.delivery.kind === 'sending' || entry.delivery.kind === 'waiting'),
         );
         if (!next || !this.connection.socket.connected) return;
         if (!(await this.#deliver(next))) return;
@@ -489,7 +506,7 @@ export class Conversation {
 
   #markOffline(offline: boolean): void {
     for (const entry of this.#entries) {
-      if (entry.kind !== 'user' || entry.seq !== null) continue;
+      if (entry.kind !== 'user') continue;
       if (offline && entry.delivery.kind === 'sending') this.#setDelivery(entry, { kind: 'waiting' });
       if (!offline && entry.delivery.kind === 'waiting') this.#setDelivery(entry, { kind: 'sending' });
     }
@@ -567,6 +584,11 @@ export class Conversation {
     this.#timers.clear();
     this.#deltaIndex.clear();
   }
+}
+
+/** A reply placed under its message rather than by seq (see #place). */
+function isUnder(entry: Entry, shownMessageIds: ReadonlySet<string>): boolean {
+  return entry.kind === 'reply' && entry.replyTo !== null && shownMessageIds.has(entry.replyTo);
 }
 
 function finishedStatus(finishReason: string): ReplyEntry['status'] {

@@ -11,6 +11,8 @@ import { setUpThemeToggle } from './theme.js';
 
 const STORAGE_PREFIX = 'echotune';
 const SESSION_KEY = `${STORAGE_PREFIX}.sessionId`;
+/** How long a tab whose chat was deleted elsewhere waits to follow the deleting tab to its new chat. */
+const FOLLOW_NEW_CHAT_MS = 2_000;
 
 function byId<T extends HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -42,7 +44,11 @@ const drawer = setUpDrawer({
 const connection = connect({ baseUrl: '', storagePrefix: STORAGE_PREFIX });
 const scroll = new ScrollKeeper(ui.conversation);
 const view = new EntryView({
-  retry: (key) => conversation.retry(key),
+  retry: (key) => {
+    conversation.retry(key);
+    // The pressed button goes away with the failed state: keep the keyboard where the next message goes.
+    ui.input.focus();
+  },
   opinion: (recommendationId, trackId, opinion) => {
     conversation
       .setOpinion(recommendationId, trackId, opinion)
@@ -94,12 +100,32 @@ const sessions = new SessionList(byId('session-list'), byId('sessions-empty'), c
     void openSession(session.id);
     ui.input.focus();
   },
-  deletedCurrent() {
+  deletedCurrent(here) {
     conversation.close();
-    void startFresh();
+    ui.title.textContent = '';
+    if (here) void startFresh();
+    else followNewChat();
   },
   error: showStatus,
 });
+
+/**
+ * The tab that deleted this chat opens a new one (and stores its id): follow it there instead of
+ * starting a second empty chat; start one only when none comes (the delete came from a chat not open
+ * there, or from another device).
+ */
+function followNewChat(): void {
+  const follow = (event: StorageEvent) => {
+    if (event.key !== SESSION_KEY || !event.newValue || conversation.sessionId) return;
+    window.removeEventListener('storage', follow);
+    void openSession(event.newValue);
+  };
+  window.addEventListener('storage', follow);
+  setTimeout(() => {
+    window.removeEventListener('storage', follow);
+    if (!conversation.sessionId) void startFresh();
+  }, FOLLOW_NEW_CHAT_MS);
+}
 
 function lastUserBubble(): HTMLElement | undefined {
   const users = ui.entries.querySelectorAll<HTMLElement>('.message.user');

@@ -5,8 +5,8 @@ import { icon } from './icons.js';
 
 export interface SessionListEvents {
   select(session: Session): void;
-  /** The open session was deleted (here or in another tab). */
-  deletedCurrent(): void;
+  /** The open session was deleted: `here` from this tab's list, otherwise in another tab or device. */
+  deletedCurrent(here: boolean): void;
   error(message: string): void;
 }
 
@@ -15,6 +15,8 @@ export class SessionList {
   #sessions: Session[] = [];
   #currentId: string | null = null;
   #editing: string | null = null;
+  /** Deletes this tab asked for: their broadcast may come back before the answer does. */
+  readonly #deleting = new Set<string>();
 
   constructor(
     private readonly list: HTMLUListElement,
@@ -52,7 +54,10 @@ export class SessionList {
     const known = this.#sessions.some((session) => session.id === sessionId);
     this.#sessions = this.#sessions.filter((session) => session.id !== sessionId);
     if (known) this.#render();
-    if (sessionId === this.#currentId) this.events.deletedCurrent();
+    if (sessionId !== this.#currentId) return;
+    // Once, though both the delete's answer and its broadcast come here.
+    this.#currentId = null;
+    this.events.deletedCurrent(this.#deleting.has(sessionId));
   }
 
   async #rename(session: Session, title: string): Promise<void> {
@@ -72,11 +77,14 @@ export class SessionList {
 
   async #delete(session: Session): Promise<void> {
     if (!window.confirm(`Delete “${session.title}”? Its messages cannot be restored.`)) return;
+    this.#deleting.add(session.id);
     try {
       await this.connection.rest('DELETE', `/sessions/${encodeURIComponent(session.id)}`);
       this.#removed(session.id);
     } catch (error) {
       this.events.error(`Could not delete the chat: ${(error as Error).message}`);
+    } finally {
+      this.#deleting.delete(session.id);
     }
   }
 
