@@ -41,14 +41,24 @@ const OPEN_KEY = 'echotune.widget.open';
 const COLOUR = /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\([\d\s.,%/]+\)|[a-z]{3,20})$/i;
 
 const LAUNCHER_CSS = `
-:host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;display:block!important;font:15px/1.4 system-ui,sans-serif;color-scheme:light dark}
+:host{--accent:#0f7a3c;--on-accent:#fff;all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;display:block!important;font:15px/1.4 system-ui,sans-serif;color-scheme:light dark}
 :host(.left){left:20px!important}:host(:not(.left)){right:20px!important}
-.launcher{all:unset;box-sizing:border-box;width:56px;height:56px;border-radius:50%;background:var(--accent,#0f7a3c);color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 4px 14px rgb(0 0 0/30%);position:relative}
-.launcher:focus-visible{outline:3px solid var(--accent,#0f7a3c);outline-offset:3px}
+.launcher{all:unset;box-sizing:border-box;width:56px;height:56px;border-radius:50%;background:var(--accent);color:var(--on-accent);display:grid;place-items:center;cursor:pointer;box-shadow:0 4px 14px rgb(0 0 0/30%);position:relative}
+.launcher:focus-visible{outline:3px solid var(--accent);outline-offset:3px}
 .launcher svg{width:26px;height:26px}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center;padding:0 5px;box-sizing:border-box}
 .badge[hidden],.slot[hidden],.launcher[hidden]{display:none}
 `;
+
+/** Black or white, whichever reads better on the accent a site chose (WCAG relative luminance). */
+function readableOn(colour: string): string {
+  const [r = 0, g = 0, b = 0] = (colour.match(/[\d.]+/g) ?? []).map((part) => {
+    const channel = Number(part) / 255;
+    return channel <= 0.04045 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) ? '#000' : '#fff';
+}
 
 function script(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -191,6 +201,7 @@ function install(element: HTMLScriptElement): void {
   const queued = window.EchoTune?.q ?? [];
   window.EchoTune = api;
   document.body.append(hostElement);
+  hostElement.style.setProperty('--on-accent', readableOn(getComputedStyle(launcher).backgroundColor));
   const replay = (calls: Call[]) => {
     for (const [method, args] of calls) {
       const call = api[method as keyof Api];
