@@ -13,6 +13,11 @@ import { type CuttableProxy, startCuttableProxy } from '../support/cuttable-prox
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 
 const SLOW_REPLY = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');
+/** Many paragraphs, streamed: longer than a phone screen. */
+const LONG_REPLY = Array.from(
+  { length: 40 },
+  (_, index) => `Paragraph ${index} about a song you may like.`,
+).join('\n\n');
 const HOSTILE_MARKDOWN = [
   'Here is **bold** and a list:',
   '',
@@ -84,6 +89,7 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_00
     fake.setScript((request) => {
       const body = JSON.stringify(request.body);
       if (body.includes('hostile markdown')) return { reply: { text: HOSTILE_MARKDOWN } };
+      if (body.includes('a long story')) return { reply: { text: LONG_REPLY }, chunkDelayMs: 15 };
       return { reply: { text: SLOW_REPLY }, chunkDelayMs: 60 };
     });
     [browser, offline, scripted] = await Promise.all([
@@ -132,12 +138,12 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_00
     const listen = first.getByRole('link', { name: /Open in Spotify/ });
     expect(await listen.getAttribute('href')).toMatch(/^https:\/\/open\.spotify\.com\/search\//);
     expect(await listen.getAttribute('rel')).toBe('noopener noreferrer');
+    await screenshot(page, 'page-desktop');
     // No developer line under the reply: provider and timing sit behind the details disclosure.
     const details = lastReply(page).locator('details.reply-details');
     expect(await details.locator('dl').isVisible()).toBe(false);
     await details.locator('summary').click();
     expect(await details.locator('dl').textContent()).toContain('offline');
-    await screenshot(page, 'page-desktop');
 
     await send(page, 'now something calm for the evening');
     await page.locator('.message.assistant[data-status="done"]').nth(1).waitFor({ timeout: 15_000 });
@@ -222,6 +228,33 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_00
     expect(await page.locator('#stop').isHidden()).toBe(true);
     const text = (await lastReply(page).locator('.text').textContent()) ?? '';
     expect(text.length).toBeLessThan(SLOW_REPLY.length);
+  });
+
+  it('keeps the question and the start of a long reply in view, and leaves a reader who scrolled up alone', async () => {
+    const page = await openChat(
+      await newContext({ viewport: { width: 390, height: 700 } }),
+      scripted.proxy.url,
+    );
+    await send(page, 'tell me a long story');
+    await lastReply(page).and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
+    const question = page.locator('.message.user').last();
+    const top = await question.evaluate((node) => node.getBoundingClientRect().top);
+    const header = await page.locator('.bar').evaluate((node) => node.getBoundingClientRect().bottom);
+    // The reply is far longer than the screen, yet the question is still on it, at the top.
+    expect(await lastReply(page).evaluate((node) => node.getBoundingClientRect().height)).toBeGreaterThan(
+      700,
+    );
+    expect(top).toBeGreaterThanOrEqual(header);
+    expect(top).toBeLessThan(header + 60);
+
+    // Scrolled up to read an older part while the next reply streams: the view stays where the reader is.
+    await send(page, 'tell me a long story again');
+    await lastReply(page).and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });
+    await page.locator('#conversation').evaluate((node) => {
+      node.scrollTop = 100;
+    });
+    await lastReply(page).and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
+    expect(await page.locator('#conversation').evaluate((node) => node.scrollTop)).toBe(100);
   });
 
   it('renders markdown from the model, with scripts, handlers and javascript: links inert', async () => {

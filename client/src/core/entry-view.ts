@@ -210,12 +210,7 @@ function detailsPopover(entry: ReplyEntry): HTMLElement {
   return h(
     'details',
     { class: 'reply-details' },
-    h(
-      'summary',
-      {},
-      h('span', { 'aria-hidden': 'true' }, 'ⓘ'),
-      h('span', { class: 'visually-hidden' }, 'Reply details'),
-    ),
+    h('summary', { 'aria-label': 'Reply details' }, 'Details'),
     list,
   );
 }

@@ -4,8 +4,8 @@ import { Conversation } from '../core/conversation.js';
 import type { ReplyEntry } from '../core/conversation-state.js';
 import { EntryView } from '../core/entry-view.js';
 import { loadMarkdown } from '../core/rich-text.js';
+import { ScrollKeeper } from '../core/scroll-keeper.js';
 import { setUpDrawer } from './drawer.js';
-import { ScrollKeeper } from './scroll-keeper.js';
 import { SessionList } from './session-list.js';
 import { setUpThemeToggle } from './theme.js';
 
