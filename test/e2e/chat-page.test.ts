@@ -118,6 +118,11 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_00
     const context = await newContext();
     const page = await openChat(context, offline.proxy.url);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
+    const favicon = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+      return link ? (await fetch(link.href)).status : 0;
+    });
+    expect(favicon).toBe(200);
     await screenshot(page, 'page-desktop-welcome');
     await send(page, 'something upbeat for my run');
     await page.locator('.message.user', { hasText: 'something upbeat for my run' }).waitFor();
