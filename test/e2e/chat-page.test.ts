@@ -324,6 +324,29 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_00
     expect(await page.locator('.message.user').count()).toBe(1);
   });
 
+  it('keeps a message typed before the first chat could open, and sends it once connected', async () => {
+    const context = await newContext();
+    // The guest token is held back: the page loads, but cannot connect, so no chat exists yet.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await context.route('**/api/v1/auth/guest', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(offline.proxy.url);
+    await send(page, 'songs for a long drive');
+    const bubble = page.locator('.message.user', { hasText: 'songs for a long drive' });
+    await bubble.and(page.locator('[data-delivery="waiting"]')).waitFor();
+    release();
+    await lastReply(page).and(page.locator('[data-status="done"]')).waitFor({ timeout: 15_000 });
+    const stored = await storedMessages(page, offline.server.url);
+    expect(stored.filter((message) => message.text === 'songs for a long drive')).toHaveLength(1);
+  });
+
   it('shows a rate-limited message as retrying, then sends it when allowed', async () => {
     const limited = await serve({ RATE_LIMIT_MESSAGES_PER_MINUTE: '1', RATE_LIMIT_WINDOW_SECONDS: '4' });
     try {

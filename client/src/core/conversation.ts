@@ -412,7 +412,7 @@ export class Conversation {
    * is sent again (Retry after its reply failed): the server keeps its seq and answers it anew.
    */
   async #flush(): Promise<void> {
-    if (this.#sending || !this.connection.socket.connected) return;
+    if (this.#sending || !this.connection.socket.connected || !this.#sessionId) return;
     this.#sending = true;
     try {
       for (;;) {
@@ -431,7 +431,12 @@ export class Conversation {
   /** One attempt; false when the rest must wait (offline, or the server asked us to). */
   async #deliver(entry: UserEntry): Promise<boolean> {
     const sessionId = this.#sessionId;
-    if (!sessionId || !entry.clientMsgId) return true;
+    // No session open yet (the first is on its way): the message waits for it, and open() sends it.
+    if (!sessionId) return false;
+    if (!entry.clientMsgId) {
+      this.#setDelivery(entry, { kind: 'delivered' });
+      return true;
+    }
     this.#setDelivery(entry, { kind: 'sending' });
     try {
       const sent = await this.connection.request('message:send', {
