@@ -41,7 +41,7 @@ const OPEN_KEY = 'echotune.widget.open';
 const COLOUR = /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\([\d\s.,%/]+\)|[a-z]{3,20})$/i;
 
 const LAUNCHER_CSS = `
-:host{--accent:#0f7a3c;--on-accent:#fff;all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;display:block!important;font:15px/1.4 system-ui,sans-serif;color-scheme:light dark}
+:host{--accent:#0f7a3c;--on-accent:#fff;all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;display:block!important;font:15px/1.4 system-ui,sans-serif!important}
 :host(.left){left:20px!important}:host(:not(.left)){right:20px!important}
 .launcher{all:unset;box-sizing:border-box;width:56px;height:56px;border-radius:50%;background:var(--accent);color:var(--on-accent);display:grid;place-items:center;cursor:pointer;box-shadow:0 4px 14px rgb(0 0 0/30%);position:relative}
 .launcher:focus-visible{outline:3px solid var(--accent);outline-offset:3px}
@@ -60,6 +60,21 @@ function readableOn(colour: string): string {
   return (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) ? '#000' : '#fff';
 }
 
+/**
+ * Whether the panel was open in this tab ('1'/'0', or null): read without a value, set with one, removed
+ * with null. Storage may be off (a sandboxed frame): then nothing is remembered.
+ */
+function openFlag(value?: '0' | '1' | null): string | null {
+  try {
+    if (value === undefined) return sessionStorage.getItem(OPEN_KEY);
+    if (value === null) sessionStorage.removeItem(OPEN_KEY);
+    else sessionStorage.setItem(OPEN_KEY, value);
+  } catch {
+    // Not remembered.
+  }
+  return null;
+}
+
 function script(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement) return current;
@@ -75,7 +90,7 @@ function readOptions(element: HTMLScriptElement): WidgetOptions & { open: boolea
     position: data.position === 'bottom-left' ? 'bottom-left' : 'bottom-right',
     accent: COLOUR.test(accent) && CSS.supports('color', accent) ? accent : null,
     title: (data.title ?? 'EchoTune').slice(0, 60),
-    greeting: (data.greeting ?? 'Hi! Tell me what you feel like hearing.').slice(0, 300),
+    greeting: data.greeting?.trim().slice(0, 300) || null,
     theme: data.theme === 'light' || data.theme === 'dark' ? data.theme : 'auto',
     open: data.open === 'true',
   };
@@ -160,7 +175,7 @@ function install(element: HTMLScriptElement): void {
   const show = async (visible: boolean) => {
     if (visible === isOpen) return;
     isOpen = visible;
-    sessionStorage.setItem(OPEN_KEY, visible ? '1' : '0');
+    openFlag(visible ? '1' : '0');
     launcher.setAttribute('aria-expanded', String(visible));
     launcher.hidden = visible;
     container.hidden = !visible;
@@ -213,7 +228,9 @@ function install(element: HTMLScriptElement): void {
   replay(queued.filter(isListener));
   emit('ready');
   replay(queued.filter((call) => !isListener(call)));
-  if (!isOpen && (options.open || sessionStorage.getItem(OPEN_KEY) === '1')) api.open();
+  // Open on load when it was open in this tab, or when data-open says so and the listener has not closed it.
+  const flag = openFlag();
+  if (!isOpen && (flag ? flag === '1' : options.open)) api.open();
 }
 
 function start(): void {

@@ -12,6 +12,7 @@ import type { MountPanel, PanelHost, WidgetUser } from './widget-contract.js';
 
 const REFUSED =
   'Sorry — this website is not set up to use this chat. If it is yours, allow its address for your site key.';
+const DEFAULT_GREETING = 'Tell me what you feel like hearing.';
 
 interface Live {
   connection: Connection;
@@ -43,6 +44,7 @@ export const mount: MountPanel = (host) => {
   };
 
   const start = (user: WidgetUser | null) => {
+    ui.greeting.textContent = greetingFor(host.options.greeting, user);
     const prefix = `echotune.widget.${host.options.siteKey}${user ? `.${user.id}` : ''}`;
     const connection = connect({
       baseUrl: host.options.baseUrl,
@@ -201,11 +203,7 @@ function buildPanel(host: PanelHost) {
   const entries = h('div', { class: 'entries' });
   const notice = h('p', { class: 'notice', role: 'alert' });
   notice.hidden = true;
-  const greeting = h(
-    'p',
-    { class: 'greeting' },
-    host.user?.name ? `Hi ${host.user.name}! ${options.greeting}` : options.greeting,
-  );
+  const greeting = h('p', { class: 'greeting' });
   const scroll = h('div', { class: 'scroll' }, greeting, entries, notice);
   const input = h('textarea', {
     rows: 1,
@@ -226,5 +224,12 @@ function buildPanel(host: PanelHost) {
     form,
     announcer,
   );
-  return { panel, status, close, entries, notice, scroll, input, stop, send, form, announcer };
+  return { panel, status, close, greeting, entries, notice, scroll, input, stop, send, form, announcer };
+}
+
+/** The site's greeting (or ours), by name when the host named its user; always text. */
+function greetingFor(greeting: string | null, user: WidgetUser | null): string {
+  const hello = user?.name ? `Hi ${user.name}!` : 'Hi!';
+  if (greeting === null) return `${hello} ${DEFAULT_GREETING}`;
+  return user?.name ? `${hello} ${greeting}` : greeting;
 }
