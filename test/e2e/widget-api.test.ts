@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt, hasChromium, launchChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
@@ -73,9 +73,12 @@ describe.skipIf(!hasChromium)('the widget API and options in real Chromium', { t
     await server?.stop();
   });
 
+  const widget = (page: Page) => page.locator('echotune-widget');
   const launcher = (page: Page) => page.locator('echotune-widget .launcher');
   const panel = (page: Page) => page.locator('echotune-widget .panel');
   const input = (page: Page) => panel(page).locator('textarea');
+  const messages = (page: Page) => page.locator('echotune-widget .message');
+  const lastReply = (page: Page) => page.locator('echotune-widget .message.assistant').last();
 
   /** What has focus inside the widget's shadow root ("" when focus is elsewhere). */
   const focused = (page: Page) =>
@@ -94,6 +97,30 @@ describe.skipIf(!hasChromium)('the widget API and options in real Chromium', { t
       .nth(replies)
       .waitFor({ timeout: 15_000 });
   }
+
+  /** Records the widget's events on window.log from now on. */
+  const recordEvents = (page: Page) =>
+    page.evaluate(() => {
+      const log: Array<[string, unknown]> = [];
+      (window as unknown as { log: typeof log }).log = log;
+      for (const event of ['ready', 'open', 'close', 'message', 'recommendations', 'error'] as const) {
+        window.EchoTune!.on!(event, (detail?: unknown) => log.push([event, detail]));
+      }
+    });
+  const events = (page: Page) =>
+    page.evaluate(() => (window as unknown as { log: Array<[string, unknown]> }).log.map(([event]) => event));
+
+  /** The page's socket.io traffic: websockets opened and polling requests made. */
+  const watchSocketTraffic = (page: Page) => {
+    const traffic = { websockets: [] as WebSocket[], requests: 0 };
+    page.on('websocket', (socket) => {
+      if (socket.url().includes('/socket.io/')) traffic.websockets.push(socket);
+    });
+    page.on('request', (request) => {
+      if (request.url().includes('/socket.io/')) traffic.requests += 1;
+    });
+    return traffic;
+  };
 
   it('takes its position, title and greeting from data attributes, the greeting as text and first', async () => {
     const right = await visit('/');
@@ -165,5 +192,170 @@ describe.skipIf(!hasChromium)('the widget API and options in real Chromium', { t
     await launcher(page).waitFor();
     await page.waitForTimeout(300);
     expect(await panel(page).isVisible()).toBe(false);
+  });
+
+  it('toggles open and closed with events, and off() stops a listener', async () => {
+    const page = await visit('/');
+    await launcher(page).waitFor();
+    await recordEvents(page);
+    await page.evaluate(() => {
+      const counts = { open: 0 };
+      (window as unknown as { counts: typeof counts }).counts = counts;
+      const countOpen = () => {
+        counts.open += 1;
+      };
+      (window as unknown as { countOpen: () => void }).countOpen = countOpen;
+      window.EchoTune!.on!('open', countOpen);
+      window.EchoTune!.toggle!();
+    });
+    await input(page).waitFor();
+    expect(await panel(page).isVisible()).toBe(true);
+    await page.evaluate(() => window.EchoTune!.toggle!());
+    await launcher(page).waitFor();
+    expect(await panel(page).isVisible()).toBe(false);
+    expect(await events(page)).toEqual(['open', 'close']);
+
+    await page.evaluate(() => {
+      const w = window as unknown as { countOpen: () => void };
+      window.EchoTune!.off!('open', w.countOpen);
+      window.EchoTune!.toggle!();
+      window.EchoTune!.toggle!();
+      window.EchoTune!.toggle!();
+    });
+    await input(page).waitFor();
+    expect(await events(page)).toEqual(['open', 'close', 'open', 'close', 'open']);
+    expect(await page.evaluate(() => (window as unknown as { counts: { open: number } }).counts.open)).toBe(
+      1,
+    );
+  });
+
+  it('destroy() removes the widget and its connection, and loading the script again brings a working one', async () => {
+    const page = await visit('/');
+    const traffic = watchSocketTraffic(page);
+    await launcher(page).click();
+    await chat(page, 'something calm');
+    const open = traffic.websockets.filter((socket) => !socket.isClosed());
+    expect(open.length).toBe(1);
+    const closed = open[0]!.waitForEvent('close');
+
+    await page.evaluate(() => window.EchoTune!.destroy!());
+    expect(await widget(page).count()).toBe(0);
+    expect(await page.evaluate(() => 'EchoTune' in window)).toBe(false);
+    await closed;
+    const before = { websockets: traffic.websockets.length, requests: traffic.requests };
+    // Past the reconnect delays (0.5 s to 2 s): nothing comes back.
+    await page.waitForTimeout(2_500);
+    expect({ websockets: traffic.websockets.length, requests: traffic.requests }).toEqual(before);
+
+    await page.evaluate(
+      ({ src, key }) => {
+        const tag = document.createElement('script');
+        tag.src = src;
+        tag.dataset.siteKey = key;
+        tag.dataset.title = 'Shop radio';
+        document.body.append(tag);
+      },
+      { src: `${server.url}/widget.js`, key: siteKey },
+    );
+    await launcher(page).waitFor();
+    expect(await widget(page).count()).toBe(1);
+    // A new widget starts closed: destroy() forgot that the old one was open.
+    expect(await panel(page).count()).toBe(0);
+    await launcher(page).click();
+    await page.locator('echotune-widget .message.user', { hasText: 'something calm' }).waitFor();
+    await chat(page, 'now something loud');
+    expect(traffic.websockets.filter((socket) => !socket.isClosed()).length).toBe(1);
+  });
+
+  it('destroy() while the panel is still loading leaves nothing behind, and a stale API reference does nothing', async () => {
+    const page = await visit('/');
+    const traffic = watchSocketTraffic(page);
+    await launcher(page).waitFor();
+    await page.evaluate(() => {
+      const api = window.EchoTune!;
+      api.open!();
+      api.destroy!();
+      // A host that kept the old object around: it is inert now.
+      api.open!();
+      api.setUser!({ id: 'late' });
+    });
+    await page.waitForTimeout(2_000);
+    expect(await widget(page).count()).toBe(0);
+    expect(traffic).toEqual({ websockets: [], requests: 0 });
+  });
+
+  it('setUser() keeps one conversation per user id, greets by name, and ignores what is not a user', async () => {
+    const page = await visit('/');
+    const traffic = watchSocketTraffic(page);
+    await launcher(page).waitFor();
+    await page.evaluate(() => window.EchoTune!.setUser!({ id: 'ann', name: 'Ann' }));
+    await launcher(page).click();
+    const greeting = panel(page).locator('.greeting');
+    expect(await greeting.textContent()).toBe('Hi Ann! Tell me what you feel like hearing.');
+    await chat(page, 'songs for Ann');
+
+    await page.evaluate(() => window.EchoTune!.setUser!({ id: 'bea', name: 'Bea' }));
+    expect(await greeting.textContent()).toBe('Hi Bea! Tell me what you feel like hearing.');
+    await page.waitForTimeout(800);
+    expect(await messages(page).count()).toBe(0);
+    await chat(page, 'songs for Bea');
+    expect(await page.locator('echotune-widget .message.user').allTextContents()).toEqual(['songs for Bea']);
+
+    await page.evaluate(() => window.EchoTune!.setUser!({ id: 'ann', name: 'Ann' }));
+    await page.locator('echotune-widget .message.user', { hasText: 'songs for Ann' }).waitFor();
+    await lastReply(page).and(page.locator('[data-status="done"]')).waitFor();
+    expect(await page.locator('echotune-widget .message.user').allTextContents()).toEqual(['songs for Ann']);
+    expect(await greeting.textContent()).toBe('Hi Ann! Tell me what you feel like hearing.');
+
+    // Not a user: ignored, without throwing and without touching the conversation or the connection.
+    const sockets = traffic.websockets.length;
+    const thrown = await page.evaluate(() => {
+      const api = window.EchoTune! as { setUser(user: unknown): void };
+      const errors: string[] = [];
+      for (const user of [
+        undefined,
+        null,
+        'ann',
+        42,
+        ['ann'],
+        {},
+        { id: '' },
+        { id: 7 },
+        { id: 'x'.repeat(200) },
+        { name: 'No id' },
+        { id: 'ann', name: 'Ann' },
+      ]) {
+        try {
+          api.setUser(user);
+        } catch (error) {
+          errors.push(String(error));
+        }
+      }
+      try {
+        (api.setUser as () => void)();
+      } catch (error) {
+        errors.push(String(error));
+      }
+      return errors;
+    });
+    expect(thrown).toEqual([]);
+    await page.waitForTimeout(500);
+    expect(traffic.websockets.length).toBe(sockets);
+    expect(await greeting.textContent()).toBe('Hi Ann! Tell me what you feel like hearing.');
+    expect(await page.locator('echotune-widget .message.user').allTextContents()).toEqual(['songs for Ann']);
+
+    // Switched away before its token came: that user's socket never opens.
+    await page.evaluate(() => {
+      window.EchoTune!.setUser!({ id: 'dee', name: 'Dee' });
+      window.EchoTune!.setUser!({ id: 'ann', name: 'Ann' });
+    });
+    await page.locator('echotune-widget .message.user', { hasText: 'songs for Ann' }).waitFor();
+    await page.waitForTimeout(1_000);
+    expect(traffic.websockets.filter((socket) => !socket.isClosed()).length).toBe(1);
+
+    // A name of blanks is no name: the chat still works (the server refuses a blank display name).
+    await page.evaluate(() => window.EchoTune!.setUser!({ id: 'cy', name: '   ' }));
+    expect(await greeting.textContent()).toBe('Hi! Tell me what you feel like hearing.');
+    await chat(page, 'songs for Cy');
   });
 });

@@ -134,6 +134,8 @@ function install(element: HTMLScriptElement): void {
   shadow.append(container, launcher);
 
   let isOpen = false;
+  /** After destroy(): the API object a host kept does nothing any more. */
+  let destroyed = false;
   let panel: PanelControl | undefined;
   let loading: Promise<PanelControl | undefined> | undefined;
   let user: WidgetUser | null = null;
@@ -160,11 +162,13 @@ function install(element: HTMLScriptElement): void {
   const load = (): Promise<PanelControl | undefined> => {
     loading ??= import(/* @vite-ignore */ `${options.baseUrl}/widget/panel.js`).then(
       (module: { mount: MountPanel }) => {
+        if (destroyed) return undefined;
         panel = module.mount(host);
         return panel;
       },
       (error: unknown) => {
         loading = undefined;
+        if (destroyed) return undefined;
         emit('error', { code: 'unavailable', message: `The chat could not load: ${String(error)}` });
         return undefined;
       },
@@ -173,7 +177,7 @@ function install(element: HTMLScriptElement): void {
   };
 
   const show = async (visible: boolean) => {
-    if (visible === isOpen) return;
+    if (destroyed || visible === isOpen) return;
     isOpen = visible;
     openFlag(visible ? '1' : '0');
     launcher.setAttribute('aria-expanded', String(visible));
@@ -191,8 +195,12 @@ function install(element: HTMLScriptElement): void {
     close: () => void show(false),
     toggle: () => void show(!isOpen),
     setUser(next) {
-      if (!next || typeof next.id !== 'string' || next.id.length === 0 || next.id.length > 100) return;
-      user = { id: next.id, ...(typeof next.name === 'string' ? { name: next.name.slice(0, 80) } : {}) };
+      if (destroyed || !next || typeof next.id !== 'string' || next.id.length === 0 || next.id.length > 100)
+        return;
+      // A name of blanks is none (the server refuses a blank display name).
+      const name = typeof next.name === 'string' ? next.name.trim().slice(0, 80) : '';
+      if (user?.id === next.id && (user.name ?? '') === name) return;
+      user = name ? { id: next.id, name } : { id: next.id };
       panel?.setUser(user);
     },
     on(event, listener) {
@@ -204,10 +212,14 @@ function install(element: HTMLScriptElement): void {
       listeners.get(event)?.delete(listener);
     },
     destroy() {
+      if (destroyed) return;
+      destroyed = true;
       panel?.destroy();
       hostElement.remove();
       listeners.clear();
-      delete window.EchoTune;
+      // A widget made again later starts as its options say, not as this one was left.
+      openFlag(null);
+      if (window.EchoTune === api) delete window.EchoTune;
     },
     loaded: true,
   };

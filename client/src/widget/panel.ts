@@ -45,6 +45,9 @@ export const mount: MountPanel = (host) => {
 
   const start = (user: WidgetUser | null) => {
     ui.greeting.textContent = greetingFor(host.options.greeting, user);
+    ui.status.textContent = '';
+    notice(null);
+    ui.input.disabled = false;
     const prefix = `echotune.widget.${host.options.siteKey}${user ? `.${user.id}` : ''}`;
     const connection = connect({
       baseUrl: host.options.baseUrl,
@@ -113,14 +116,17 @@ export const mount: MountPanel = (host) => {
       void conversation.open(stored);
       void loadMarkdown();
     }
-    // A token first: a site that may not use this key hears so once, instead of a reconnect loop.
+    // A token first: a site that may not use this key hears so once, instead of a reconnect loop. Not
+    // once this conversation was let go meanwhile (setUser, destroy): its socket stays closed.
+    const current = () => live?.connection === connection;
     connection.tokens.get().then(
-      () => socket.connect(),
+      () => current() && socket.connect(),
       (error: unknown) => {
+        if (!current()) return;
         if (error instanceof TokenRefused && error.error.code === 'forbidden') refused(error.error);
         else {
           ui.status.textContent = 'Cannot reach the chat — retrying…';
-          setTimeout(() => socket.connect(), 2000);
+          setTimeout(() => current() && socket.connect(), 2000);
         }
       },
     );
