@@ -79,6 +79,7 @@ describe.skipIf(!hasChromium)('the widget API and options in real Chromium', { t
   const input = (page: Page) => panel(page).locator('textarea');
   const messages = (page: Page) => page.locator('echotune-widget .message');
   const lastReply = (page: Page) => page.locator('echotune-widget .message.assistant').last();
+  const badge = (page: Page) => page.locator('echotune-widget .badge');
 
   /** What has focus inside the widget's shadow root ("" when focus is elsewhere). */
   const focused = (page: Page) =>
@@ -87,6 +88,10 @@ describe.skipIf(!hasChromium)('the widget API and options in real Chromium', { t
       if (!element) return '';
       return `${element.tagName.toLowerCase()}${element.className ? `.${element.className}` : ''}`;
     });
+
+  /** Connected, with a conversation opened on the server (its id is kept for the next visit). */
+  const hasSession = (page: Page) =>
+    page.waitForFunction(() => Object.keys(localStorage).some((key) => key.endsWith('.sessionId')));
 
   async function chat(page: Page, text: string): Promise<void> {
     const replies = await page.locator('echotune-widget .message.assistant[data-status="done"]').count();
@@ -357,5 +362,99 @@ describe.skipIf(!hasChromium)('the widget API and options in real Chromium', { t
     await page.evaluate(() => window.EchoTune!.setUser!({ id: 'cy', name: '   ' }));
     expect(await greeting.textContent()).toBe('Hi! Tell me what you feel like hearing.');
     await chat(page, 'songs for Cy');
+  });
+
+  it('counts unread replies while closed, clears them on open, and names them on the launcher', async () => {
+    const page = await visit('/');
+    await launcher(page).click();
+    await input(page).waitFor();
+    await hasSession(page);
+    // Two messages, then closed at once: both replies arrive while it is closed.
+    await page.evaluate(() => {
+      const textarea = document.querySelector('echotune-widget')!.shadowRoot!.querySelector('textarea')!;
+      for (const text of ['first request', 'second request']) {
+        textarea.value = text;
+        textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+      }
+      window.EchoTune!.close!();
+    });
+    const named = page.getByRole('button', { name: 'Open Shop radio chat, 2 new', exact: true });
+    await named.waitFor({ timeout: 15_000 });
+    expect(await badge(page).textContent()).toBe('2');
+    expect(await badge(page).isVisible()).toBe(true);
+
+    await named.click();
+    await input(page).waitFor();
+    expect(await page.locator('echotune-widget .message.assistant[data-status="done"]').count()).toBe(2);
+    await page.evaluate(() => window.EchoTune!.close!());
+    await page.getByRole('button', { name: 'Open Shop radio chat', exact: true }).waitFor();
+    expect(await badge(page).isVisible()).toBe(false);
+  });
+
+  it('works from the keyboard: a named dialog, Tab through it, Escape closes it and focus returns to the launcher', async () => {
+    const page = await visit('/');
+    await launcher(page).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Shop radio chat' });
+    await dialog.waitFor();
+    await expect.poll(() => focused(page)).toBe('textarea');
+    await chat(page, 'something upbeat for my run');
+    await input(page).focus();
+
+    await page.keyboard.type('more like this');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('button.send');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toBe('textarea');
+    // Backwards through the conversation (track links, details) up to the close button, all inside.
+    let steps = 0;
+    while ((await focused(page)) !== 'button.close' && steps < 40) {
+      await page.keyboard.press('Shift+Tab');
+      expect(await focused(page)).not.toBe('');
+      steps += 1;
+    }
+    expect(await focused(page)).toBe('button.close');
+
+    // Escape from anywhere in the panel, not only the textarea.
+    await page.keyboard.press('Escape');
+    await launcher(page).waitFor();
+    expect(await panel(page).isVisible()).toBe(false);
+    expect(await focused(page)).toBe('button.launcher');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('ECHOTUNE-WIDGET');
+
+    await page.keyboard.press('Enter');
+    await input(page).waitFor();
+    await expect.poll(() => focused(page)).toBe('textarea');
+    await page.keyboard.press('Escape');
+    await launcher(page).waitFor();
+    expect(await focused(page)).toBe('button.launcher');
+  });
+
+  it('keeps Tab inside the panel when it covers a phone screen', async () => {
+    const page = await visit('/', { viewport: { width: 390, height: 844 } });
+    await launcher(page).click();
+    await input(page).waitFor();
+    await expect.poll(() => focused(page)).toBe('textarea');
+    await page.keyboard.type('hello');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('button.send');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('button.close');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toBe('button.send');
+  });
+
+  it('reopens itself after a reload with the conversation, when it was open', async () => {
+    const page = await visit('/');
+    await launcher(page).click();
+    await chat(page, 'music to survive a reload');
+    await page.reload();
+    await page.locator('echotune-widget .message.user', { hasText: 'music to survive a reload' }).waitFor();
+    await lastReply(page).and(page.locator('[data-status="done"]')).waitFor();
+    expect(await panel(page).isVisible()).toBe(true);
+    expect(await launcher(page).isVisible()).toBe(false);
+    expect(await lastReply(page).locator('.track').count()).toBeGreaterThanOrEqual(5);
+    await chat(page, 'and one more after it');
+    expect(await page.locator('echotune-widget .message.user').count()).toBe(2);
   });
 });

@@ -171,6 +171,12 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/not set up to use this chat/);
     expect(await panel(page).locator('textarea').isDisabled()).toBe(true);
+    // Focus is not lost with the disabled input: it is on Close.
+    expect(
+      await page.evaluate(
+        () => document.querySelector('echotune-widget')?.shadowRoot?.activeElement?.className,
+      ),
+    ).toBe('close');
     const errors = await page.evaluate(
       () => (window as unknown as { errors: Array<{ code: string }> }).errors,
     );

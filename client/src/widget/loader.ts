@@ -224,6 +224,10 @@ function install(element: HTMLScriptElement): void {
     loaded: true,
   };
   launcher.addEventListener('click', () => api.toggle());
+  // Escape anywhere in the panel (or in its failure notice) closes it.
+  container.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !event.isComposing) api.close();
+  });
 
   const queued = window.EchoTune?.q ?? [];
   window.EchoTune = api;

@@ -13,6 +13,8 @@ import type { MountPanel, PanelHost, WidgetUser } from './widget-contract.js';
 const REFUSED =
   'Sorry — this website is not set up to use this chat. If it is yours, allow its address for your site key.';
 const DEFAULT_GREETING = 'Tell me what you feel like hearing.';
+/** Where the panel covers the whole screen (as in panel.css): Tab then stays inside it. */
+const FULL_SCREEN = '(max-width: 480px)';
 
 interface Live {
   connection: Connection;
@@ -38,8 +40,11 @@ export const mount: MountPanel = (host) => {
   };
   const refused = (error: ErrorPayload) => {
     notice(REFUSED);
+    // Focus stays in the panel (a disabled input lets go of it): on Close, the one thing left to do.
+    const typing = host.shadow.activeElement === ui.input;
     ui.input.disabled = true;
     ui.send.disabled = true;
+    if (typing) ui.close.focus();
     host.emit('error', { code: error.code, message: error.message });
   };
 
@@ -174,7 +179,20 @@ export const mount: MountPanel = (host) => {
       event.preventDefault();
       submit();
     }
-    if (event.key === 'Escape') host.close();
+  });
+  // Full screen, the page behind is hidden: Tab goes round the panel instead of into the page.
+  ui.panel.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab' || !matchMedia(FULL_SCREEN).matches) return;
+    const focusable = [
+      ...ui.panel.querySelectorAll<HTMLElement>('button, textarea, a[href], summary, [tabindex="0"]'),
+    ].filter((element) => !(element as HTMLButtonElement).disabled && element.checkVisibility());
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    const active = host.shadow.activeElement;
+    if (event.shiftKey ? active === first : active === last) {
+      event.preventDefault();
+      (event.shiftKey ? last : first)?.focus();
+    }
   });
   ui.input.addEventListener('input', refresh);
   ui.stop.addEventListener('click', () => void live?.conversation.stop().catch(() => undefined));
@@ -188,7 +206,7 @@ export const mount: MountPanel = (host) => {
       if (!isVisible) return;
       unread = 0;
       host.setUnread(0);
-      ui.input.focus();
+      (ui.input.disabled ? ui.close : ui.input).focus();
       refresh();
     },
     setUser(user) {
