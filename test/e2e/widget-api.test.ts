@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt, hasChromium, launchChromium } from '../support/browser.js';
@@ -456,5 +459,76 @@ describe.skipIf(!hasChromium)('the widget API and options in real Chromium', { t
     expect(await lastReply(page).locator('.track').count()).toBeGreaterThanOrEqual(5);
     await chat(page, 'and one more after it');
     expect(await page.locator('echotune-widget .message.user').count()).toBe(2);
+  });
+
+  it('reports an error and shows its state when EchoTune cannot be reached, without the page throwing, and recovers', async () => {
+    // An EchoTune of its own, to stop and start again (same data, same port: same keys and tokens).
+    const dataDir = mkdtempSync(join(tmpdir(), 'echotune-widget-api-'));
+    const env = { ADMIN_TOKEN, DATA_DIR: dataDir };
+    let lone: TestServer | undefined = await startTestServer(env);
+    const echotunePort = lone.port;
+    const port = await freePort();
+    const key = await createSiteKey(lone.url, ADMIN_TOKEN, [`http://127.0.0.1:${port}`]);
+    const loneSite = await startHostSite(hostPages(key), lone.url, port);
+    try {
+      const openPage = async () => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        contexts.push(context);
+        const page = await context.newPage();
+        page.setDefaultTimeout(10_000);
+        page.on('pageerror', (error) => pageErrors.push(`lone: ${error.message}`));
+        await page.goto(`${loneSite.origin}/`);
+        await launcher(page).waitFor();
+        await recordEvents(page);
+        return page;
+      };
+      const errorsOf = (page: Page) =>
+        page.evaluate(() =>
+          (window as unknown as { log: Array<[string, { code: string; message: string }]> }).log
+            .filter(([event]) => event === 'error')
+            .map(([, detail]) => detail.code),
+        );
+      // One page connected (panel loaded, markdown not yet), one not opened yet.
+      const chatting = await openPage();
+      await launcher(chatting).click();
+      await hasSession(chatting);
+      const later = await openPage();
+
+      await lone.stop();
+      lone = undefined;
+
+      const status = panel(chatting).locator('.status');
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Offline|Cannot reach/);
+      await expect.poll(() => errorsOf(chatting), { timeout: 10_000 }).toEqual(['unavailable']);
+      await input(chatting).fill('anyone there?');
+      await input(chatting).press('Enter');
+      await chatting.locator('echotune-widget .message.user[data-delivery="waiting"]').waitFor();
+
+      await launcher(later).click();
+      await expect.poll(() => errorsOf(later)).toEqual(['unavailable']);
+      const alert = later.locator('echotune-widget .fail[role="alert"]');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/cannot load/i);
+      expect(await focused(later)).toBe('button');
+      // It closes like the panel, and the launcher comes back.
+      await later.keyboard.press('Escape');
+      await launcher(later).waitFor();
+      expect(await focused(later)).toBe('button.launcher');
+
+      // EchoTune is back: the waiting message goes and is answered; the other page's next open loads the chat.
+      lone = await startTestServer({ ...env, PORT: String(echotunePort) });
+      await chatting
+        .locator('echotune-widget .message.assistant[data-status="done"]')
+        .waitFor({ timeout: 15_000 });
+      expect(await status.textContent()).toBe('');
+      await launcher(later).click();
+      await input(later).waitFor();
+      expect(await alert.count()).toBe(0);
+      await chat(later, 'hello again');
+    } finally {
+      await loneSite.close();
+      await lone?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

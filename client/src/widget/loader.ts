@@ -48,6 +48,10 @@ const LAUNCHER_CSS = `
 .launcher svg{width:26px;height:26px}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center;padding:0 5px;box-sizing:border-box}
 .badge[hidden],.slot[hidden],.launcher[hidden]{display:none}
+.fail{position:fixed;bottom:20px;right:20px;width:min(320px,calc(100vw - 40px));box-sizing:border-box;padding:14px 16px;border-radius:14px;background:Canvas;color:CanvasText;box-shadow:0 8px 30px rgb(0 0 0/30%)}
+:host(.left) .fail{right:auto;left:20px}
+.fail button{all:unset;display:block;margin-top:10px;padding:6px 14px;border-radius:8px;background:var(--accent);color:var(--on-accent);cursor:pointer}
+.fail button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 `;
 
 /** Black or white, whichever reads better on the accent a site chose (WCAG relative luminance). */
@@ -136,6 +140,7 @@ function install(element: HTMLScriptElement): void {
   let isOpen = false;
   /** After destroy(): the API object a host kept does nothing any more. */
   let destroyed = false;
+  let failure: HTMLElement | undefined;
   let panel: PanelControl | undefined;
   let loading: Promise<PanelControl | undefined> | undefined;
   let user: WidgetUser | null = null;
@@ -159,16 +164,38 @@ function install(element: HTMLScriptElement): void {
     },
   };
 
+  /** Said in the panel's place when it cannot load (EchoTune unreachable); the next open tries again. */
+  const failed = () => {
+    if (!failure) {
+      failure = document.createElement('div');
+      failure.className = 'fail';
+      failure.setAttribute('role', 'alert');
+      failure.style.colorScheme = options.theme === 'auto' ? 'light dark' : options.theme;
+      const close = document.createElement('button');
+      close.type = 'button';
+      close.textContent = 'Close';
+      close.addEventListener('click', () => api.close());
+      failure.append(
+        `Sorry — the ${options.title} chat cannot load right now. Please try again later.`,
+        close,
+      );
+    }
+    container.replaceChildren(failure);
+    if (isOpen) failure.querySelector('button')!.focus();
+  };
+
   const load = (): Promise<PanelControl | undefined> => {
     loading ??= import(/* @vite-ignore */ `${options.baseUrl}/widget/panel.js`).then(
       (module: { mount: MountPanel }) => {
         if (destroyed) return undefined;
+        failure?.remove();
         panel = module.mount(host);
         return panel;
       },
       (error: unknown) => {
         loading = undefined;
         if (destroyed) return undefined;
+        failed();
         emit('error', { code: 'unavailable', message: `The chat could not load: ${String(error)}` });
         return undefined;
       },

@@ -12,6 +12,7 @@ import type { MountPanel, PanelHost, WidgetUser } from './widget-contract.js';
 
 const REFUSED =
   'Sorry — this website is not set up to use this chat. If it is yours, allow its address for your site key.';
+const UNREACHABLE = 'Cannot reach the chat — retrying…';
 const DEFAULT_GREETING = 'Tell me what you feel like hearing.';
 /** Where the panel covers the whole screen (as in panel.css): Tab then stays inside it. */
 const FULL_SCREEN = '(max-width: 480px)';
@@ -53,6 +54,14 @@ export const mount: MountPanel = (host) => {
     ui.status.textContent = '';
     notice(null);
     ui.input.disabled = false;
+    /** Said once per outage: the host hears `error` when the chat cannot be reached, not on every retry. */
+    let reachable = true;
+    const unreachable = (message: string) => {
+      ui.status.textContent = UNREACHABLE;
+      if (!reachable) return;
+      reachable = false;
+      host.emit('error', { code: 'unavailable', message });
+    };
     const prefix = `echotune.widget.${host.options.siteKey}${user ? `.${user.id}` : ''}`;
     const connection = connect({
       baseUrl: host.options.baseUrl,
@@ -86,7 +95,7 @@ export const mount: MountPanel = (host) => {
         finished: (reply) => finished(reply),
         joinFailed: () => {
           localStorage.removeItem(sessionKey);
-          void openNew();
+          void openNew().catch(() => undefined);
         },
       },
       prefix,
@@ -97,6 +106,7 @@ export const mount: MountPanel = (host) => {
     };
     const { socket } = connection;
     socket.on('connect', () => {
+      reachable = true;
       ui.status.textContent = '';
       notice(null);
       if (!conversation.sessionId) void openNew().catch(() => undefined);
@@ -111,7 +121,7 @@ export const mount: MountPanel = (host) => {
         refused(data);
         return;
       }
-      ui.status.textContent = 'Cannot reach the chat — retrying…';
+      unreachable(`The chat cannot be reached: ${error.message}`);
     });
     socket.on('turn:recs', ({ recommendationId, tracks }) =>
       host.emit('recommendations', { recommendationId, tracks }),
@@ -130,7 +140,9 @@ export const mount: MountPanel = (host) => {
         if (!current()) return;
         if (error instanceof TokenRefused && error.error.code === 'forbidden') refused(error.error);
         else {
-          ui.status.textContent = 'Cannot reach the chat — retrying…';
+          unreachable(
+            `The chat cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+          );
           setTimeout(() => current() && socket.connect(), 2000);
         }
       },
