@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,39 +11,12 @@ import {
 } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 import { freePort } from '../support/environment.js';
+import { createSiteKey, type HostPage, type HostSite, startHostSite } from '../support/host-site.js';
 
 const ADMIN_TOKEN = 'admin-token-for-the-widget-tests';
 
 /** The documented stub: calls made before widget.js arrives are queued, then replayed by it. */
 const STUB = `window.EchoTune=window.EchoTune||(function(){var q=[],api={q:q};["open","close","toggle","setUser","on","off","destroy"].forEach(function(m){api[m]=function(){q.push([m,[].slice.call(arguments)])}});return api})();`;
-
-interface HostPage {
-  body: string;
-  headers?: Record<string, string>;
-}
-
-/** Somebody else's website, on its own origin, that embeds the widget. */
-async function startHostSite(
-  pages: (echotune: string) => Record<string, HostPage>,
-  echotune: string,
-  port = 0,
-) {
-  const routes = pages(echotune);
-  const server: Server = createServer((request, response) => {
-    const page = routes[request.url?.split('?')[0] ?? '/'];
-    if (!page) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...page.headers });
-    response.end(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host shop</title></head><body>${page.body}</body></html>`,
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 const article =
   '<main><h1>Welcome to the shop</h1><p>Shoes, shirts and a music chat in the corner.</p></main>';
@@ -76,8 +47,8 @@ const hostPages =
 describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;
   let server: TestServer;
-  let allowed: Awaited<ReturnType<typeof startHostSite>>;
-  let refused: Awaited<ReturnType<typeof startHostSite>>;
+  let allowed: HostSite;
+  let refused: HostSite;
   const contexts: BrowserContext[] = [];
 
   const visit = async (url: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> => {
@@ -105,13 +76,7 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
     [browser, server] = await Promise.all([launchChromium(), startTestServer({ ADMIN_TOKEN })]);
     // Two sites: one the key allows, one it does not.
     const allowedPort = await freePort();
-    const response = await fetch(`${server.url}/api/v1/admin/site-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Shop', origins: [`http://127.0.0.1:${allowedPort}`] }),
-    });
-    expect(response.status).toBe(201);
-    const { key } = (await response.json()) as { key: string };
+    const key = await createSiteKey(server.url, ADMIN_TOKEN, [`http://127.0.0.1:${allowedPort}`]);
     allowed = await startHostSite(hostPages(key), server.url, allowedPort);
     refused = await startHostSite(hostPages(key), server.url);
   });
@@ -206,6 +171,12 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/not set up to use this chat/);
     expect(await panel(page).locator('textarea').isDisabled()).toBe(true);
+    // Focus is not lost with the disabled input: it is on Close.
+    expect(
+      await page.evaluate(
+        () => document.querySelector('echotune-widget')?.shadowRoot?.activeElement?.className,
+      ),
+    ).toBe('close');
     const errors = await page.evaluate(
       () => (window as unknown as { errors: Array<{ code: string }> }).errors,
     );

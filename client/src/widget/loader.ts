@@ -41,13 +41,17 @@ const OPEN_KEY = 'echotune.widget.open';
 const COLOUR = /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\([\d\s.,%/]+\)|[a-z]{3,20})$/i;
 
 const LAUNCHER_CSS = `
-:host{--accent:#0f7a3c;--on-accent:#fff;all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;display:block!important;font:15px/1.4 system-ui,sans-serif;color-scheme:light dark}
+:host{--accent:#0f7a3c;--on-accent:#fff;all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;display:block!important;font:15px/1.4 system-ui,sans-serif!important}
 :host(.left){left:20px!important}:host(:not(.left)){right:20px!important}
 .launcher{all:unset;box-sizing:border-box;width:56px;height:56px;border-radius:50%;background:var(--accent);color:var(--on-accent);display:grid;place-items:center;cursor:pointer;box-shadow:0 4px 14px rgb(0 0 0/30%);position:relative}
 .launcher:focus-visible{outline:3px solid var(--accent);outline-offset:3px}
 .launcher svg{width:26px;height:26px}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center;padding:0 5px;box-sizing:border-box}
 .badge[hidden],.slot[hidden],.launcher[hidden]{display:none}
+.fail{position:fixed;bottom:20px;right:20px;width:min(320px,calc(100vw - 40px));box-sizing:border-box;padding:14px 16px;border-radius:14px;background:Canvas;color:CanvasText;box-shadow:0 8px 30px rgb(0 0 0/30%)}
+:host(.left) .fail{right:auto;left:20px}
+.fail button{all:unset;display:block;margin-top:10px;padding:6px 14px;border-radius:8px;background:var(--accent);color:var(--on-accent);cursor:pointer}
+.fail button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 `;
 
 /** Black or white, whichever reads better on the accent a site chose (WCAG relative luminance). */
@@ -58,6 +62,21 @@ function readableOn(colour: string): string {
   });
   const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
   return (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) ? '#000' : '#fff';
+}
+
+/**
+ * Whether the panel was open in this tab ('1'/'0', or null): read without a value, set with one, removed
+ * with null. Storage may be off (a sandboxed frame): then nothing is remembered.
+ */
+function openFlag(value?: '0' | '1' | null): string | null {
+  try {
+    if (value === undefined) return sessionStorage.getItem(OPEN_KEY);
+    if (value === null) sessionStorage.removeItem(OPEN_KEY);
+    else sessionStorage.setItem(OPEN_KEY, value);
+  } catch {
+    // Not remembered.
+  }
+  return null;
 }
 
 function script(): HTMLScriptElement | null {
@@ -75,7 +94,7 @@ function readOptions(element: HTMLScriptElement): WidgetOptions & { open: boolea
     position: data.position === 'bottom-left' ? 'bottom-left' : 'bottom-right',
     accent: COLOUR.test(accent) && CSS.supports('color', accent) ? accent : null,
     title: (data.title ?? 'EchoTune').slice(0, 60),
-    greeting: (data.greeting ?? 'Hi! Tell me what you feel like hearing.').slice(0, 300),
+    greeting: data.greeting?.trim().slice(0, 300) || null,
     theme: data.theme === 'light' || data.theme === 'dark' ? data.theme : 'auto',
     open: data.open === 'true',
   };
@@ -119,6 +138,9 @@ function install(element: HTMLScriptElement): void {
   shadow.append(container, launcher);
 
   let isOpen = false;
+  /** After destroy(): the API object a host kept does nothing any more. */
+  let destroyed = false;
+  let failure: HTMLElement | undefined;
   let panel: PanelControl | undefined;
   let loading: Promise<PanelControl | undefined> | undefined;
   let user: WidgetUser | null = null;
@@ -142,14 +164,38 @@ function install(element: HTMLScriptElement): void {
     },
   };
 
+  /** Said in the panel's place when it cannot load (EchoTune unreachable); the next open tries again. */
+  const failed = () => {
+    if (!failure) {
+      failure = document.createElement('div');
+      failure.className = 'fail';
+      failure.setAttribute('role', 'alert');
+      failure.style.colorScheme = options.theme === 'auto' ? 'light dark' : options.theme;
+      const close = document.createElement('button');
+      close.type = 'button';
+      close.textContent = 'Close';
+      close.addEventListener('click', () => api.close());
+      failure.append(
+        `Sorry — the ${options.title} chat cannot load right now. Please try again later.`,
+        close,
+      );
+    }
+    container.replaceChildren(failure);
+    if (isOpen) failure.querySelector('button')!.focus();
+  };
+
   const load = (): Promise<PanelControl | undefined> => {
     loading ??= import(/* @vite-ignore */ `${options.baseUrl}/widget/panel.js`).then(
       (module: { mount: MountPanel }) => {
+        if (destroyed) return undefined;
+        failure?.remove();
         panel = module.mount(host);
         return panel;
       },
       (error: unknown) => {
         loading = undefined;
+        if (destroyed) return undefined;
+        failed();
         emit('error', { code: 'unavailable', message: `The chat could not load: ${String(error)}` });
         return undefined;
       },
@@ -158,9 +204,9 @@ function install(element: HTMLScriptElement): void {
   };
 
   const show = async (visible: boolean) => {
-    if (visible === isOpen) return;
+    if (destroyed || visible === isOpen) return;
     isOpen = visible;
-    sessionStorage.setItem(OPEN_KEY, visible ? '1' : '0');
+    openFlag(visible ? '1' : '0');
     launcher.setAttribute('aria-expanded', String(visible));
     launcher.hidden = visible;
     container.hidden = !visible;
@@ -176,8 +222,12 @@ function install(element: HTMLScriptElement): void {
     close: () => void show(false),
     toggle: () => void show(!isOpen),
     setUser(next) {
-      if (!next || typeof next.id !== 'string' || next.id.length === 0 || next.id.length > 100) return;
-      user = { id: next.id, ...(typeof next.name === 'string' ? { name: next.name.slice(0, 80) } : {}) };
+      if (destroyed || !next || typeof next.id !== 'string' || next.id.length === 0 || next.id.length > 100)
+        return;
+      // A name of blanks is none (the server refuses a blank display name).
+      const name = typeof next.name === 'string' ? next.name.trim().slice(0, 80) : '';
+      if (user?.id === next.id && (user.name ?? '') === name) return;
+      user = name ? { id: next.id, name } : { id: next.id };
       panel?.setUser(user);
     },
     on(event, listener) {
@@ -189,14 +239,22 @@ function install(element: HTMLScriptElement): void {
       listeners.get(event)?.delete(listener);
     },
     destroy() {
+      if (destroyed) return;
+      destroyed = true;
       panel?.destroy();
       hostElement.remove();
       listeners.clear();
-      delete window.EchoTune;
+      // A widget made again later starts as its options say, not as this one was left.
+      openFlag(null);
+      if (window.EchoTune === api) delete window.EchoTune;
     },
     loaded: true,
   };
   launcher.addEventListener('click', () => api.toggle());
+  // Escape anywhere in the panel (or in its failure notice) closes it.
+  container.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !event.isComposing) api.close();
+  });
 
   const queued = window.EchoTune?.q ?? [];
   window.EchoTune = api;
@@ -213,7 +271,9 @@ function install(element: HTMLScriptElement): void {
   replay(queued.filter(isListener));
   emit('ready');
   replay(queued.filter((call) => !isListener(call)));
-  if (!isOpen && (options.open || sessionStorage.getItem(OPEN_KEY) === '1')) api.open();
+  // Open on load when it was open in this tab, or when data-open says so and the listener has not closed it.
+  const flag = openFlag();
+  if (!isOpen && (flag ? flag === '1' : options.open)) api.open();
 }
 
 function start(): void {

@@ -12,6 +12,10 @@ import type { MountPanel, PanelHost, WidgetUser } from './widget-contract.js';
 
 const REFUSED =
   'Sorry — this website is not set up to use this chat. If it is yours, allow its address for your site key.';
+const UNREACHABLE = 'Cannot reach the chat — retrying…';
+const DEFAULT_GREETING = 'Tell me what you feel like hearing.';
+/** Where the panel covers the whole screen (as in panel.css): Tab then stays inside it. */
+const FULL_SCREEN = '(max-width: 480px)';
 
 interface Live {
   connection: Connection;
@@ -37,12 +41,27 @@ export const mount: MountPanel = (host) => {
   };
   const refused = (error: ErrorPayload) => {
     notice(REFUSED);
+    // Focus stays in the panel (a disabled input lets go of it): on Close, the one thing left to do.
+    const typing = host.shadow.activeElement === ui.input;
     ui.input.disabled = true;
     ui.send.disabled = true;
+    if (typing) ui.close.focus();
     host.emit('error', { code: error.code, message: error.message });
   };
 
   const start = (user: WidgetUser | null) => {
+    ui.greeting.textContent = greetingFor(host.options.greeting, user);
+    ui.status.textContent = '';
+    notice(null);
+    ui.input.disabled = false;
+    /** Said once per outage: the host hears `error` when the chat cannot be reached, not on every retry. */
+    let reachable = true;
+    const unreachable = (message: string) => {
+      ui.status.textContent = UNREACHABLE;
+      if (!reachable) return;
+      reachable = false;
+      host.emit('error', { code: 'unavailable', message });
+    };
     const prefix = `echotune.widget.${host.options.siteKey}${user ? `.${user.id}` : ''}`;
     const connection = connect({
       baseUrl: host.options.baseUrl,
@@ -76,7 +95,7 @@ export const mount: MountPanel = (host) => {
         finished: (reply) => finished(reply),
         joinFailed: () => {
           localStorage.removeItem(sessionKey);
-          void openNew();
+          void openNew().catch(() => undefined);
         },
       },
       prefix,
@@ -87,6 +106,7 @@ export const mount: MountPanel = (host) => {
     };
     const { socket } = connection;
     socket.on('connect', () => {
+      reachable = true;
       ui.status.textContent = '';
       notice(null);
       if (!conversation.sessionId) void openNew().catch(() => undefined);
@@ -101,7 +121,7 @@ export const mount: MountPanel = (host) => {
         refused(data);
         return;
       }
-      ui.status.textContent = 'Cannot reach the chat — retrying…';
+      unreachable(`The chat cannot be reached: ${error.message}`);
     });
     socket.on('turn:recs', ({ recommendationId, tracks }) =>
       host.emit('recommendations', { recommendationId, tracks }),
@@ -111,14 +131,19 @@ export const mount: MountPanel = (host) => {
       void conversation.open(stored);
       void loadMarkdown();
     }
-    // A token first: a site that may not use this key hears so once, instead of a reconnect loop.
+    // A token first: a site that may not use this key hears so once, instead of a reconnect loop. Not
+    // once this conversation was let go meanwhile (setUser, destroy): its socket stays closed.
+    const current = () => live?.connection === connection;
     connection.tokens.get().then(
-      () => socket.connect(),
+      () => current() && socket.connect(),
       (error: unknown) => {
+        if (!current()) return;
         if (error instanceof TokenRefused && error.error.code === 'forbidden') refused(error.error);
         else {
-          ui.status.textContent = 'Cannot reach the chat — retrying…';
-          setTimeout(() => socket.connect(), 2000);
+          unreachable(
+            `The chat cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          setTimeout(() => current() && socket.connect(), 2000);
         }
       },
     );
@@ -166,7 +191,20 @@ export const mount: MountPanel = (host) => {
       event.preventDefault();
       submit();
     }
-    if (event.key === 'Escape') host.close();
+  });
+  // Full screen, the page behind is hidden: Tab goes round the panel instead of into the page.
+  ui.panel.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab' || !matchMedia(FULL_SCREEN).matches) return;
+    const focusable = [
+      ...ui.panel.querySelectorAll<HTMLElement>('button, textarea, a[href], summary, [tabindex="0"]'),
+    ].filter((element) => !(element as HTMLButtonElement).disabled && element.checkVisibility());
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    const active = host.shadow.activeElement;
+    if (event.shiftKey ? active === first : active === last) {
+      event.preventDefault();
+      (event.shiftKey ? last : first)?.focus();
+    }
   });
   ui.input.addEventListener('input', refresh);
   ui.stop.addEventListener('click', () => void live?.conversation.stop().catch(() => undefined));
@@ -180,7 +218,7 @@ export const mount: MountPanel = (host) => {
       if (!isVisible) return;
       unread = 0;
       host.setUnread(0);
-      ui.input.focus();
+      (ui.input.disabled ? ui.close : ui.input).focus();
       refresh();
     },
     setUser(user) {
@@ -201,11 +239,7 @@ function buildPanel(host: PanelHost) {
   const entries = h('div', { class: 'entries' });
   const notice = h('p', { class: 'notice', role: 'alert' });
   notice.hidden = true;
-  const greeting = h(
-    'p',
-    { class: 'greeting' },
-    host.user?.name ? `Hi ${host.user.name}! ${options.greeting}` : options.greeting,
-  );
+  const greeting = h('p', { class: 'greeting' });
   const scroll = h('div', { class: 'scroll' }, greeting, entries, notice);
   const input = h('textarea', {
     rows: 1,
@@ -226,5 +260,12 @@ function buildPanel(host: PanelHost) {
     form,
     announcer,
   );
-  return { panel, status, close, entries, notice, scroll, input, stop, send, form, announcer };
+  return { panel, status, close, greeting, entries, notice, scroll, input, stop, send, form, announcer };
+}
+
+/** The site's greeting (or ours), by name when the host named its user; always text. */
+function greetingFor(greeting: string | null, user: WidgetUser | null): string {
+  const hello = user?.name ? `Hi ${user.name}!` : 'Hi!';
+  if (greeting === null) return `${hello} ${DEFAULT_GREETING}`;
+  return user?.name ? `${hello} ${greeting}` : greeting;
 }

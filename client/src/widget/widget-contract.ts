@@ -15,7 +15,8 @@ export interface WidgetOptions {
   /** Already validated as a colour: nothing else ever becomes CSS. */
   accent: string | null;
   title: string;
-  greeting: string;
+  /** The site's own greeting (text), or null for the default one. */
+  greeting: string | null;
   theme: 'auto' | 'light' | 'dark';
 }
 
