@@ -10,6 +10,8 @@ const TOP_MARGIN_PX = 12;
 export class ScrollKeeper {
   #anchor: HTMLElement | null = null;
   #atBottom = true;
+  /** Where this keeper last put the view: a different position means the reader scrolled since. */
+  #lastTop = 0;
 
   constructor(private readonly viewport: HTMLElement) {
     viewport.addEventListener(
@@ -30,6 +32,8 @@ export class ScrollKeeper {
 
   /** Content changed: follow it when the reader was at the bottom. */
   changed(): void {
+    // The scroll event of a reader's move may not have arrived yet: judge from where the view is now.
+    if (Math.abs(this.viewport.scrollTop - this.#lastTop) > 1) this.#atBottom = this.#isAtBottom();
     if (this.#atBottom) this.#follow();
   }
 
@@ -45,6 +49,7 @@ export class ScrollKeeper {
     const anchorTop = this.#anchor?.isConnected ? this.#anchor.offsetTop - TOP_MARGIN_PX : bottom;
     const target = Math.max(0, Math.min(bottom, anchorTop));
     if (Math.abs(this.viewport.scrollTop - target) > 1) this.viewport.scrollTop = target;
+    this.#lastTop = this.viewport.scrollTop;
     this.#atBottom = true;
   }
 

@@ -6,6 +6,7 @@ import type { ReplyEntry } from '../core/conversation-state.js';
 import { h } from '../core/dom.js';
 import { EntryView } from '../core/entry-view.js';
 import { loadMarkdown } from '../core/rich-text.js';
+import { ScrollKeeper } from '../core/scroll-keeper.js';
 import { TokenRefused } from '../core/token-source.js';
 import panelCss from './panel.css?inline';
 import type { MountPanel, PanelHost, WidgetUser } from './widget-contract.js';
@@ -29,6 +30,7 @@ export const mount: MountPanel = (host) => {
   sheet.replaceSync(`${conversationCss}\n${panelCss}`);
   host.shadow.adoptedStyleSheets = [...host.shadow.adoptedStyleSheets, sheet];
   const ui = buildPanel(host);
+  const scroller = new ScrollKeeper(ui.scroll);
   host.container.append(ui.panel);
 
   let visible = false;
@@ -168,7 +170,7 @@ export const mount: MountPanel = (host) => {
     const conversation = live?.conversation;
     ui.stop.hidden = !conversation?.runningReply;
     ui.send.disabled = ui.input.value.trim() === '' || ui.input.disabled;
-    ui.scroll.scrollTop = ui.scroll.scrollHeight;
+    scroller.changed();
   };
 
   const submit = () => {
@@ -179,6 +181,9 @@ export const mount: MountPanel = (host) => {
     ui.input.value = '';
     conversation.send(text);
     host.emit('message', { role: 'user', text });
+    const bubbles = ui.entries.querySelectorAll<HTMLElement>('.message.user');
+    const sent = bubbles[bubbles.length - 1];
+    if (sent) scroller.sent(sent);
     refresh();
   };
 
