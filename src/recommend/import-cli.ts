@@ -5,6 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
+import { runCli } from '../run-cli.js';
 import { createStore } from '../store/index.js';
 import { importCatalogIntoStore } from './import/index.js';
 
@@ -46,12 +47,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runCli(() => main(process.argv.slice(2)));

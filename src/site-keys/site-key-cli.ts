@@ -5,6 +5,7 @@
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import type { SiteKey } from '../protocol/index.js';
+import { runCli } from '../run-cli.js';
 import { createStore, type SiteKeyStore } from '../store/index.js';
 import { parseSiteKeyCommand, type SiteKeyCommand, siteKeyUsage, UsageError } from './site-key-command.js';
 import { formatSiteKeyTable } from './site-key-table.js';
@@ -59,12 +60,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runCli(() => main(process.argv.slice(2)));
