@@ -125,6 +125,15 @@ describe('a ZIP export', () => {
     );
   });
 
+  it('reports a member that inflates to fewer bytes than it declares', async () => {
+    const short = { ...deflatedMember('endsong_1.json', '[]'), declaredSize: 1_000 };
+    const reading = read(rawZip([deflatedMember('endsong_0.json', endsong.toString()), short]));
+    expect((await readAll(reading)).plays).toHaveLength(4);
+    expect(reading.summary.files[1]!.error).toBe(
+      'is damaged: it inflates to 2 bytes, not its declared 1,000 bytes',
+    );
+  });
+
   it('reports a member that is not valid JSON or is cut short, naming the problem', async () => {
     const zip = await zipOf([
       { name: 'endsong_0.json', data: endsong },
@@ -249,7 +258,9 @@ describe('a ZIP bomb', () => {
       expect((await readAll(reading)).plays).toHaveLength(10);
     });
     expect(reading.summary.files[0]).toMatchObject({ status: 'failed' });
-    expect(reading.summary.files[0]!.error).toMatch(/^is damaged: it does not inflate to its declared size/);
+    expect(reading.summary.files[0]!.error).toMatch(
+      /^is damaged: it inflates past its declared size of 2,097,152 bytes \(2 MiB\)$/,
+    );
     expect(ms).toBeLessThan(2_000);
     expect(growth).toBeLessThan(200 * 1024 * 1024);
   });

@@ -21,9 +21,15 @@ export function isoFromTimestamp(text: string): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
+/** The last day found real: history is in time order, so most rows ask about the day before them. */
+let lastRealDay = '';
+
 function realDay(day: string): boolean {
+  if (day === lastRealDay) return true;
   const date = new Date(`${day}T00:00:00.000Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  const real = !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  if (real) lastRealDay = day;
+  return real;
 }
 
 const realClock = (hours: string, minutes: string, seconds: string) =>
