@@ -17,6 +17,8 @@ export function isoFromAccountTime(text: string): string | null {
 export function isoFromTimestamp(text: string): string | null {
   const match = extendedTime.exec(text);
   if (!match || !realDay(match[1]!) || !realClock(match[2]!, match[3]!, match[4]!)) return null;
+  // Spotify's own form (whole seconds, Z) is already UTC: only the milliseconds are missing.
+  if (match[5] === undefined && match[6] === 'Z') return `${text.slice(0, 19)}.000Z`;
   const time = new Date(text).getTime();
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
