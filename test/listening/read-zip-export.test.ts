@@ -88,6 +88,15 @@ describe('a ZIP export', () => {
     expect(readdirSync(spoolDirectory)).toEqual([]);
   });
 
+  it('removes the spooled file when the reader stops early', async () => {
+    const zip = await zipOf([{ name: 'StreamingHistory_music_0.json', data: accountRows(2_500) }]);
+    for await (const batch of read(zip)) {
+      expect(batch).toHaveLength(1_000);
+      break;
+    }
+    expect(readdirSync(spoolDirectory)).toEqual([]);
+  });
+
   it('reports a member whose compressed bytes were damaged, and still reads the others', async () => {
     const damaged = 'Spotify Account Data/StreamingHistory_music_1.json';
     const zip = await zipOf([
@@ -234,6 +243,7 @@ describe('a ZIP bomb', () => {
     });
     expect(reading.summary.files[0]).toMatchObject({
       status: 'refused',
+      vintage: 'extended',
       bytes: 0,
       error:
         'declares 3,221,225,472 bytes (3 GiB) uncompressed, over the 524,288,000 bytes (500 MiB) per-file limit',

@@ -16,7 +16,7 @@ export interface FileReport {
    */
   status: 'ok' | 'failed' | 'refused';
   error: string | null;
-  /** Uncompressed bytes of the file that were read. */
+  /** Uncompressed bytes of the file that were parsed (0 when it was refused or failed its checks). */
   bytes: number;
   rows: number;
   plays: number;

@@ -47,7 +47,9 @@ export async function* readZipExport(
       }
       let usedBytes = 0;
       for (const entry of history) {
+        const kind = classifyExportFile(entry.fileName);
         const report = newFileReport(entry.fileName);
+        if (kind.kind === 'history') Object.assign(report, { source: kind.source, vintage: kind.vintage });
         summary.files.push(report);
         const checked = await checkMember(archive, entry, report, settings.limits, usedBytes);
         if (checked === null) continue;
@@ -57,7 +59,7 @@ export async function* readZipExport(
             report.bytes = total;
           });
           yield* readHistoryFile(bytes, report, {
-            kind: classifyExportFile(entry.fileName),
+            kind,
             batchSize: settings.batchSize,
             maxRowBytes: settings.limits.maxRowBytes,
           });
