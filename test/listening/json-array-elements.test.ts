@@ -101,6 +101,15 @@ describe('jsonArrayElements', () => {
     await expect(elements(input)).rejects.toThrow(message);
   });
 
+  it('refuses a byte order mark that is cut short', async () => {
+    await expect(elements(Buffer.from([0xef, 0xbb, 0x5b, 0x5d]))).rejects.toThrow(/is not JSON/);
+  });
+
+  it('passes deep nesting inside a row to JSON.parse without recursion of its own', async () => {
+    const deep = `[{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}]`;
+    expect(await elements(deep)).toHaveLength(1);
+  });
+
   it('refuses bytes that are not UTF-8 inside an element', async () => {
     const bytes = Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]')]);
     await expect(elements(bytes)).rejects.toThrow(/element \[0\] is not valid UTF-8/);

@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EchoError } from '../../src/errors.js';
+import { readSpotifyExport } from '../../src/listening/index.js';
 import { missing, sharedDataset } from '../support/environment.js';
 import { fixture, readAll, readBytes, readFile } from './read-all.js';
 
@@ -243,13 +245,15 @@ describe('a file that is not a listening history', () => {
     expect(upload.message).toMatch(/is larger than the 1,000 bytes upload limit$/);
   });
 
-  it('counts a video or podcast history file as skipped without reading it', async () => {
-    const reading = readBytes('not even JSON', 'Streaming_History_Video_2019-2023.json');
+  it('counts a video or podcast history file as skipped without reading it, and closes it', async () => {
+    const input = Readable.from([Buffer.from('not even JSON'), Buffer.from(' and more')]);
+    const reading = readSpotifyExport(input, { fileName: 'Streaming_History_Video_2019-2023.json' });
     expect((await readAll(reading)).plays).toEqual([]);
     expect(reading.summary).toMatchObject({
       skippedMembers: ['Streaming_History_Video_2019-2023.json'],
       files: [],
     });
+    expect(input.destroyed).toBe(true);
   });
 
   it('refuses an empty upload', async () => {

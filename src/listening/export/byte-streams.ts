@@ -25,12 +25,13 @@ export async function* meteredBytes(
 
 /**
  * The first `size` bytes (fewer when the input is shorter) and the whole input again, head included,
- * for the reader that the head decides on. Stopping the returned chunks early closes the input.
+ * for the reader that the head decides on. `close` ends the input, whether or not the chunks were read
+ * (a generator that never started cannot be stopped from inside).
  */
 export async function peekBytes(
   chunks: AsyncIterable<Buffer>,
   size: number,
-): Promise<{ head: Buffer; chunks: AsyncGenerator<Buffer> }> {
+): Promise<{ head: Buffer; chunks: AsyncGenerator<Buffer>; close: () => Promise<void> }> {
   const iterator = chunks[Symbol.asyncIterator]();
   const taken: Buffer[] = [];
   let length = 0;
@@ -44,20 +45,27 @@ export async function peekBytes(
     taken.push(next.value);
     length += next.value.length;
   }
+  const close = async () => {
+    if (ended) return;
+    ended = true;
+    await iterator.return?.();
+  };
   async function* replay(): AsyncGenerator<Buffer> {
     try {
       yield* taken;
-      if (ended) return;
-      for (;;) {
+      while (!ended) {
         const next = await iterator.next();
-        if (next.done) return;
+        if (next.done) {
+          ended = true;
+          return;
+        }
         yield next.value;
       }
     } finally {
-      await iterator.return?.();
+      await close();
     }
   }
-  return { head: Buffer.concat(taken).subarray(0, size), chunks: replay() };
+  return { head: Buffer.concat(taken).subarray(0, size), chunks: replay(), close };
 }
 
 /** Reads chunks to the end and returns how many bytes there were. */

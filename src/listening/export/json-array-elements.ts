@@ -120,7 +120,10 @@ export async function* jsonArrayElements(
       }
       switch (position) {
         case 'before-array':
-          if (byte !== openBracket) throw new JsonShapeError(notAnArray(byte, at), at);
+          // A byte order mark is whole or it is not one.
+          if (byte !== openBracket || (bomMatched > 0 && bomMatched < 3)) {
+            throw new JsonShapeError(notAnArray(byte, at), at);
+          }
           position = 'first-element';
           break;
         case 'first-element':

@@ -54,18 +54,26 @@ export function readSpotifyExport(input: ByteChunks, options: ReadExportOptions)
         );
       }
     });
-    const { head, chunks } = await peekBytes(metered, 4);
-    const isZip = zipSignatures.some((signature) => head.equals(signature));
-    summary.container = isZip ? 'zip' : 'json';
-    const batches = isZip
-      ? readZipExport(chunks, summary, { limits, batchSize, temporaryDirectory: options.temporaryDirectory })
-      : readJsonExport(chunks, summary, limits, batchSize);
-    for await (const batch of batches) {
-      notePlayTimes(summary, batch);
+    const { head, chunks, close } = await peekBytes(metered, 4);
+    try {
+      const isZip = zipSignatures.some((signature) => head.equals(signature));
+      summary.container = isZip ? 'zip' : 'json';
+      const batches = isZip
+        ? readZipExport(chunks, summary, {
+            limits,
+            batchSize,
+            temporaryDirectory: options.temporaryDirectory,
+          })
+        : readJsonExport(chunks, summary, limits, batchSize);
+      for await (const batch of batches) {
+        notePlayTimes(summary, batch);
+        refreshTotals(summary);
+        yield batch;
+      }
       refreshTotals(summary);
-      yield batch;
+    } finally {
+      await close();
     }
-    refreshTotals(summary);
   }
 
   async function* guarded(): AsyncGenerator<Play[]> {
