@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EchoError } from '../../src/errors.js';
 import { fixture, readAll, readBytes } from './read-all.js';
@@ -141,6 +142,24 @@ describe('a ZIP export', () => {
     expect(reading.summary.files[1]!.error).toBe(
       'is damaged: it inflates to 2 bytes, not its declared 1,000 bytes',
     );
+  });
+
+  it('reports a stored member whose directory entry gives two different sizes, and reads the others', async () => {
+    const bytes = Buffer.from(accountRows(3));
+    const stored = {
+      name: 'StreamingHistory_music_1.json',
+      data: bytes,
+      method: 0 as const,
+      crc: crc32(bytes),
+    };
+    const reading = read(
+      rawZip([
+        { ...stored, declaredSize: bytes.length - 10 },
+        deflatedMember('StreamingHistory_music_0.json', accountRows(2)),
+      ]),
+    );
+    expect((await readAll(reading)).plays).toHaveLength(2);
+    expect(reading.summary.files[0]!.error).toMatch(/^is damaged: it inflates past its declared size/);
   });
 
   it('reports a member that is not valid JSON or is cut short, naming the problem', async () => {

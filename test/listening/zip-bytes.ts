@@ -38,6 +38,8 @@ export async function memberData(zip: Buffer, name: string): Promise<{ start: nu
 export interface RawMember {
   name: string;
   data: Buffer;
+  /** 8 (deflate, the default) or 0 (stored). */
+  method?: 0 | 8;
   crc: number;
   declaredSize: number;
 }
@@ -64,7 +66,7 @@ export function zerosMember(
   return { name, data: Buffer.concat([...Array<Buffer>(mebibytes).fill(block), end]), crc: 0, declaredSize };
 }
 
-/** A ZIP (no Zip64, deflate only) of members written by hand. */
+/** A ZIP (no Zip64) of members written by hand. */
 export function rawZip(members: readonly RawMember[]): Buffer {
   const parts: Buffer[] = [];
   const directory: Buffer[] = [];
@@ -79,14 +81,14 @@ export function rawZip(members: readonly RawMember[]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed to extract
-    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(member.method ?? 8, 8); // compression method
     sizes(local, 14);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4); // version made by
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(member.method ?? 8, 10);
     sizes(central, 16);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);

@@ -38,7 +38,9 @@ export async function openZipArchive(path: string, maxMembers: number): Promise<
     zipfile = await yauzl.openPromise(path, {
       lazyEntries: true,
       autoClose: false,
-      validateEntrySizes: true,
+      // memberBytes holds every member to its declared size; yauzl's own check would also fail the whole
+      // archive, not just the member, over one stored entry whose two sizes differ.
+      validateEntrySizes: false,
       strictFileNames: false,
     });
   } catch (error) {
