@@ -11,6 +11,7 @@ const BENCHES = [
   'cross-instance-bench.ts',
   'store-bench.ts',
   'recommend-bench.ts',
+  'history-import-bench.ts',
 ];
 
 let failed = 0;
