@@ -142,6 +142,16 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
     await page.locator('echotune-widget .message.user', { hasText: 'now something calm' }).waitFor();
     expect(await page.locator('echotune-widget .message.assistant').count()).toBe(2);
     expect(await page.locator('echotune-widget').count()).toBe(1);
+    // It opens at the latest exchange: the last question at the top of the panel, not the first one.
+    const viewTop = (await panel(page).locator('.scroll').boundingBox())!.y;
+    const questionOffset = async () =>
+      (await page.locator('echotune-widget .message.user').last().boundingBox())!.y - viewTop;
+    await expect.poll(async () => Math.abs(await questionOffset()) < 40).toBe(true);
+    expect(
+      await panel(page)
+        .locator('.scroll')
+        .evaluate((node) => node.scrollTop),
+    ).toBeGreaterThan(0);
   });
 
   it('runs calls queued before it loaded, and a second copy of the script adds no second widget', async () => {

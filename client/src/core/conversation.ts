@@ -27,6 +27,8 @@ export interface ConversationListener {
   finished(reply: ReplyEntry): void;
   /** Joining the open session failed (e.g. it was deleted, or belongs to an old listener). */
   joinFailed(error: unknown): void;
+  /** The opened session's history is all shown (once per open, not on reconnects). */
+  loaded(): void;
 }
 
 /** How long a reply may stay silent after a reconnect before it is shown as lost (with Retry). */
@@ -46,6 +48,8 @@ export class Conversation {
   #failures = new Map<string, number>();
   /** Turn id → the delta index expected next (a different one means deltas were missed). */
   #deltaIndex = new Map<string, number>();
+  /** Whether the open session's first join has been shown. */
+  #loaded = false;
   readonly #outbox: Outbox;
 
   constructor(
@@ -81,6 +85,7 @@ export class Conversation {
     }
     this.#sessionId = sessionId;
     this.#lastSeq = 0;
+    this.#loaded = false;
     this.#entries = this.#outbox.list(sessionId).map((item) => ({
       kind: 'user',
       key: item.clientMsgId,
@@ -195,6 +200,10 @@ export class Conversation {
     if (sessionId !== this.#sessionId) return;
     this.listener.session(joined.session);
     this.#applyJoin(joined);
+    if (!this.#loaded) {
+      this.#loaded = true;
+      this.listener.loaded();
+    }
     for (const entry of this.#entries) {
       if (entry.kind === 'reply' && isRunning(entry)) this.#watchForLoss(entry);
     }

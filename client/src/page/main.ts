@@ -74,6 +74,9 @@ const conversation = new Conversation(
       refreshControls();
       scroll.loaded(lastUserBubble());
     },
+    loaded() {
+      scroll.loaded(lastUserBubble());
+    },
     session(session) {
       showSession(session);
       sessions.upsert(session);

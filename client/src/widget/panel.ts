@@ -94,6 +94,10 @@ export const mount: MountPanel = (host) => {
           refresh();
         },
         session: () => undefined,
+        loaded: () => {
+          const bubbles = ui.entries.querySelectorAll<HTMLElement>('.message.user');
+          scroller.loaded(bubbles[bubbles.length - 1]);
+        },
         finished: (reply) => finished(reply),
         joinFailed: () => {
           localStorage.removeItem(sessionKey);
