@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, Page as ResultPage, Session } from '../../src/protocol/index.js';
 import {
   type FakeProvider,
   type FakeScript,
@@ -11,6 +10,15 @@ import {
   startFakeProvider,
 } from '../providers/fake-servers/index.js';
 import { ensureClientBuilt, hasChromium, launchChromium, seriousAxeViolations } from '../support/browser.js';
+import {
+  lastReply,
+  openChat,
+  openPage,
+  pageAuth,
+  send,
+  storedMessages,
+  storedSessions,
+} from '../support/chat-page.js';
 import { type CuttableProxy, startCuttableProxy } from '../support/cuttable-proxy.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 
@@ -53,54 +61,7 @@ function script(request: RecordedRequest): FakeScript {
   return { reply: { text: `You said: ${text}` } };
 }
 
-async function openChat(context: BrowserContext, url: string): Promise<Page> {
-  const page = await openPage(context, url);
-  await page.locator('#welcome:not([hidden])').waitFor();
-  return page;
-}
-
-/** A page of the chat, connected (it may open an existing conversation). */
-async function openPage(context: BrowserContext, url: string): Promise<Page> {
-  const page = await context.newPage();
-  // Shorter than the test's own timeout, so a failure names the element it waited for.
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(url);
-  await page.locator('#status[data-connection="connected"]').waitFor({ state: 'attached' });
-  return page;
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.fill('#text', text);
-  await page.keyboard.press('Enter');
-}
-
-const lastReply = (page: Page) => page.locator('.message.assistant').last();
 const userBubble = (page: Page, text: string) => page.locator('.message.user', { hasText: text });
-
-async function pageAuth(page: Page): Promise<{ token: string; sessionId: string }> {
-  return page.evaluate(() => ({
-    token: (JSON.parse(localStorage.getItem('echotune.token') ?? '{}') as { token: string }).token,
-    sessionId: localStorage.getItem('echotune.sessionId') ?? '',
-  }));
-}
-
-/** Messages as the server stored them, read with the page's own token. */
-async function storedMessages(page: Page, baseUrl: string): Promise<Message[]> {
-  const { token, sessionId } = await pageAuth(page);
-  const response = await fetch(`${baseUrl}/api/v1/sessions/${sessionId}/messages?limit=200`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return ((await response.json()) as ResultPage<Message>).items;
-}
-
-async function storedSessions(page: Page, baseUrl: string): Promise<Session[]> {
-  const { token } = await pageAuth(page);
-  const response = await fetch(`${baseUrl}/api/v1/sessions?limit=100`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return ((await response.json()) as ResultPage<Session>).items;
-}
 
 describe.skipIf(!hasChromium)('the chat page’s states in real Chromium', () => {
   let browser: Browser;

@@ -1,14 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, Page as ResultPage } from '../../src/protocol/index.js';
 import { type FakeProvider, startFakeProvider } from '../providers/fake-servers/index.js';
 import {
+  accessibilityLooks,
   ensureClientBuilt,
   hasChromium,
   launchChromium,
-  screenshotPath,
+  screenshot,
   seriousAxeViolations,
 } from '../support/browser.js';
+import { lastReply, openChat, send, storedMessages } from '../support/chat-page.js';
 import { type CuttableProxy, startCuttableProxy } from '../support/cuttable-proxy.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 
@@ -39,36 +40,6 @@ interface Served {
 async function serve(env: Record<string, string> = {}): Promise<Served> {
   const server = await startTestServer(env);
   return { server, proxy: await startCuttableProxy(server.port) };
-}
-
-async function openChat(context: BrowserContext, url: string): Promise<Page> {
-  const page = await context.newPage();
-  // Shorter than the test's own timeout, so a failure names the element it waited for.
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(url);
-  await page.locator('#status[data-connection="connected"]').waitFor({ state: 'attached' });
-  await page.locator('#welcome:not([hidden])').waitFor();
-  return page;
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.fill('#text', text);
-  await page.keyboard.press('Enter');
-}
-
-const lastReply = (page: Page) => page.locator('.message.assistant').last();
-
-/** Messages as the server stored them, read with the page's own token. */
-async function storedMessages(page: Page, baseUrl: string): Promise<Message[]> {
-  const { token, sessionId } = await page.evaluate(() => ({
-    token: (JSON.parse(localStorage.getItem('echotune.token') ?? '{}') as { token?: string }).token,
-    sessionId: localStorage.getItem('echotune.sessionId'),
-  }));
-  const response = await fetch(`${baseUrl}/api/v1/sessions/${sessionId}/messages?limit=200`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return ((await response.json()) as ResultPage<Message>).items;
 }
 
 describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_000 }, () => {
@@ -419,12 +390,7 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_00
     await screenshot(page, 'page-phone');
   });
 
-  for (const [scheme, viewport] of [
-    ['light', { width: 1280, height: 800 }],
-    ['dark', { width: 1280, height: 800 }],
-    ['light', { width: 390, height: 844 }],
-    ['dark', { width: 390, height: 844 }],
-  ] as const) {
+  for (const [scheme, viewport] of accessibilityLooks) {
     it(`has no serious accessibility violations (${scheme}, ${viewport.width} px)`, async () => {
       const page = await openChat(await newContext({ viewport, colorScheme: scheme }), offline.proxy.url);
       expect(await seriousAxeViolations(page)).toEqual([]);
@@ -434,8 +400,3 @@ describe.skipIf(!hasChromium)('the chat page in real Chromium', { timeout: 60_00
     });
   }
 });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const path = screenshotPath(name);
-  if (path) await page.screenshot({ path });
-}

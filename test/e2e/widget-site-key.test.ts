@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteKey } from '../../src/protocol/index.js';
-import { ensureClientBuilt, hasChromium, launchChromium, screenshotPath } from '../support/browser.js';
+import { ensureClientBuilt, hasChromium, launchChromium, screenshot } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -94,8 +94,7 @@ describe.skipIf(!hasChromium)('the widget on another site, through a site key (r
   it('says politely that another origin may not use the key, and stops there', async () => {
     const page = await openHostPage('localhost', siteKey.key);
     await expectPoliteRefusal(page);
-    const path = screenshotPath('widget-refused');
-    if (path) await page.screenshot({ path });
+    await screenshot(page, 'widget-refused');
     await page.context().close();
   });
 

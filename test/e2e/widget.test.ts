@@ -3,10 +3,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WIDGET_BUDGETS } from '../../client/scripts/widget-size.js';
 import {
+  accessibilityLooks,
   ensureClientBuilt,
   hasChromium,
   launchChromium,
-  screenshotPath,
+  screenshot,
   seriousAxeViolations,
 } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
@@ -272,12 +273,7 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
     await screenshot(page, 'widget-phone');
   });
 
-  for (const [scheme, viewport] of [
-    ['light', { width: 1280, height: 800 }],
-    ['dark', { width: 1280, height: 800 }],
-    ['light', { width: 390, height: 844 }],
-    ['dark', { width: 390, height: 844 }],
-  ] as const) {
+  for (const [scheme, viewport] of accessibilityLooks) {
     it(`has no serious accessibility violations when open (${scheme}, ${viewport.width} px)`, async () => {
       const page = await visit(`${allowed.origin}/`, { viewport, colorScheme: scheme });
       await launcher(page).click();
@@ -286,8 +282,3 @@ describe.skipIf(!hasChromium)('the embeddable widget in real Chromium', { timeou
     });
   }
 });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const path = screenshotPath(name);
-  if (path) await page.screenshot({ path });
-}

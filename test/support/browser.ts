@@ -74,3 +74,17 @@ export function screenshotPath(name: string): string | undefined {
   mkdirSync(directory, { recursive: true });
   return join(directory, `${name}.png`);
 }
+
+/** Writes a screenshot to docs/screenshots when `npm run screenshots` asked for them. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const path = screenshotPath(name);
+  if (path) await page.screenshot({ path });
+}
+
+/** Where the accessibility checks look: light and dark, desktop and phone. */
+export const accessibilityLooks = [
+  ['light', { width: 1280, height: 800 }],
+  ['dark', { width: 1280, height: 800 }],
+  ['light', { width: 390, height: 844 }],
+  ['dark', { width: 390, height: 844 }],
+] as const;

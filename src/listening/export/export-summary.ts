@@ -34,6 +34,18 @@ export interface ExportTotals {
   failedFiles: number;
 }
 
+function zeroTotals(): ExportTotals {
+  return {
+    rows: 0,
+    plays: 0,
+    skippedPodcasts: 0,
+    skippedAudiobooks: 0,
+    unplayable: 0,
+    rejected: 0,
+    failedFiles: 0,
+  };
+}
+
 export function newExportSummary(input: string): ExportSummary {
   return {
     input,
@@ -43,15 +55,7 @@ export function newExportSummary(input: string): ExportSummary {
     skippedMembers: [],
     ignoredMembers: [],
     ignoredMemberCount: 0,
-    totals: {
-      rows: 0,
-      plays: 0,
-      skippedPodcasts: 0,
-      skippedAudiobooks: 0,
-      unplayable: 0,
-      rejected: 0,
-      failedFiles: 0,
-    },
+    totals: zeroTotals(),
     firstPlayedAt: null,
     lastPlayedAt: null,
   };
@@ -64,15 +68,7 @@ export function addIgnoredMember(summary: ExportSummary, name: string): void {
 
 /** Recomputes the totals from the file reports (cheap: a few files, called once per batch). */
 export function refreshTotals(summary: ExportSummary): void {
-  const totals: ExportTotals = {
-    rows: 0,
-    plays: 0,
-    skippedPodcasts: 0,
-    skippedAudiobooks: 0,
-    unplayable: 0,
-    rejected: 0,
-    failedFiles: 0,
-  };
+  const totals = zeroTotals();
   for (const file of summary.files) {
     totals.rows += file.rows;
     totals.plays += file.plays;
