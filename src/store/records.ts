@@ -53,16 +53,81 @@ export interface Feedback {
 }
 export type NewFeedback = Omit<Feedback, 'id' | 'createdAt'>;
 
-/** One play from a listening history (Spotify export or recently-played). */
+/**
+ * What one play says about the listener's taste (src/listening/export/listening-signal.ts decides):
+ * played to the end after a minute, skipped, possibly skipped (a short play with no skip information),
+ * or nothing either way.
+ */
+export type PlaySignal = 'positive' | 'neutral' | 'skip' | 'weak-skip';
+
+/** One play from a listening history (Spotify export or recently played). */
 export interface ListeningEvent {
   userId: string;
   /** Catalog id when the play was resolved to a catalog track. */
   trackId: string | null;
   trackName: string;
   artistName: string;
+  albumName: string | null;
+  /** When the play ended. */
   playedAt: string;
   msPlayed: number;
+  /** Where the play came from: `account`, `extended` (the two export kinds), `recently-played`. */
   source: string;
+  signal: PlaySignal;
+  /** Played in a private session: it counts in the listener's stats, never in their taste. */
+  incognito: boolean;
+  /** The catalog track's first genre, kept with the play so stats group by it without a join. */
+  genre: string | null;
+}
+
+/** A play to store; what it leaves out is null, `neutral` and not incognito. */
+export type NewListeningEvent = Pick<
+  ListeningEvent,
+  'userId' | 'trackId' | 'trackName' | 'artistName' | 'playedAt' | 'msPlayed' | 'source'
+> &
+  Partial<Pick<ListeningEvent, 'albumName' | 'signal' | 'incognito' | 'genre'>>;
+
+/** Which plays the stats cover: one listener's, from `from` (inclusive) to `to` (exclusive). */
+export interface ListeningStatsQuery {
+  userId: string;
+  from?: string;
+  to?: string;
+  /** How many rows each top list holds (default 10, at most 100). */
+  top?: number;
+}
+
+export interface PlayTotals {
+  plays: number;
+  msPlayed: number;
+  /** Plays flagged skipped, or shorter than 30 s with no skip information (signal skip or weak-skip). */
+  skips: number;
+}
+
+/** One listener's listening over a period, aggregated by the store. */
+export interface ListeningStats extends PlayTotals {
+  /** Plays resolved to a catalog track (only those have a genre). */
+  matchedPlays: number;
+  firstPlayedAt: string | null;
+  lastPlayedAt: string | null;
+  /** Most played first (ties: more time, then name). */
+  topTracks: Array<PlayTotals & { trackName: string; artistName: string; trackId: string | null }>;
+  topArtists: Array<PlayTotals & { artistName: string }>;
+  /** Most skipped first; artists never skipped are left out. */
+  mostSkippedArtists: Array<PlayTotals & { artistName: string }>;
+  topGenres: Array<PlayTotals & { genre: string }>;
+  /** 168 counts of plays: index = UTC weekday (0 = Sunday) × 24 + UTC hour. */
+  playsByHourOfWeek: number[];
+}
+
+/** What shapes a listener's taste: their plays outside private sessions, grouped by track. */
+export interface TasteTrack {
+  trackId: string | null;
+  trackName: string;
+  artistName: string;
+  plays: number;
+  /** Plays with signal skip (definite skips only: a short play may be a session that ended). */
+  skips: number;
+  positives: number;
 }
 
 export interface ImportJob {

@@ -5,9 +5,12 @@ import type {
   ImportJob,
   ImportJobPatch,
   ListeningEvent,
+  ListeningStats,
+  ListeningStatsQuery,
   Message,
   NewFeedback,
   NewImportJob,
+  NewListeningEvent,
   NewMessage,
   NewRecommendation,
   NewSiteKey,
@@ -18,6 +21,7 @@ import type {
   Recommendation,
   Session,
   SiteKey,
+  TasteTrack,
   TurnProgress,
   User,
 } from './records.js';
@@ -90,10 +94,17 @@ export interface CatalogStore {
 
 /** What listeners played (history imports, recently played). */
 export interface ListeningStore {
-  /** Unique on (userId, playedAt, trackName, artistName): re-imports add nothing. */
-  addListeningHistory(events: ListeningEvent[]): Promise<{ inserted: number; duplicates: number }>;
+  /**
+   * Unique on (userId, playedAt, trackName, artistName): re-imports add nothing. Invalid times fail
+   * as EchoError('invalid') and add nothing of the batch.
+   */
+  addListeningHistory(events: NewListeningEvent[]): Promise<{ inserted: number; duplicates: number }>;
   /** Newest first. Without userId: every listener's history. */
   listListeningHistory(filter: { userId?: string }, page: PageRequest): Promise<Page<ListeningEvent>>;
+  /** Totals, top lists and plays by hour of week, from the (userId, playedAt) index's range. */
+  listeningStats(query: ListeningStatsQuery): Promise<ListeningStats>;
+  /** The listener's most played tracks outside private sessions, most plays first, at most `limit`. */
+  listeningTaste(userId: string, limit: number): Promise<TasteTrack[]>;
 }
 
 /** Long-running imports and their progress. */

@@ -117,3 +117,38 @@ describe('sqlite migration 4', () => {
     await store.close();
   });
 });
+
+describe('sqlite migration 5', () => {
+  it('plays of a version-4 database read with the new fields, short ones as possible skips', async () => {
+    const path = join(directory, 'version-4.db');
+    const database = openSqliteDatabase(path);
+    applySqliteMigrations(
+      database,
+      sqliteMigrations.filter((migration) => migration.version <= 4),
+    );
+    const insert = database.prepare(
+      `INSERT INTO listening_history (user_id, track_id, track_name, artist_name, played_at, ms_played, source)
+       VALUES ('u1', NULL, ?, 'A', ?, ?, 'account')`,
+    );
+    insert.run('long', '2024-01-01T10:00:00.000Z', 200_000);
+    insert.run('short', '2024-01-01T11:00:00.000Z', 4_000);
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    const plays = await store.listListeningHistory({ userId: 'u1' }, { limit: 10 });
+    expect(
+      plays.items.map(({ trackName, signal, incognito, albumName, genre }) => ({
+        trackName,
+        signal,
+        incognito,
+        albumName,
+        genre,
+      })),
+    ).toEqual([
+      { trackName: 'short', signal: 'weak-skip', incognito: false, albumName: null, genre: null },
+      { trackName: 'long', signal: 'neutral', incognito: false, albumName: null, genre: null },
+    ]);
+    expect((await store.listeningStats({ userId: 'u1' })).skips).toBe(1);
+    await store.close();
+  });
+});

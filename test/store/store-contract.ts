@@ -4,6 +4,7 @@ import { describeActivityCases } from './contract/activity-cases.js';
 import { describeCatalogCases } from './contract/catalog-cases.js';
 import { describeConversationCases } from './contract/conversation-cases.js';
 import { describeLifecycleCases } from './contract/lifecycle-cases.js';
+import { describeListeningStatsCases } from './contract/listening-stats-cases.js';
 import { describeSessionChangeCases } from './contract/session-change-cases.js';
 import { describeSiteKeyCases } from './contract/site-key-cases.js';
 import { describeTurnProgressCases } from './contract/turn-progress-cases.js';
@@ -43,6 +44,7 @@ export function describeStoreContract(
     describeSessionChangeCases(store);
     describeCatalogCases(store);
     describeActivityCases(store);
+    describeListeningStatsCases(store);
     describeTurnProgressCases(store);
     describeSiteKeyCases(store);
   });

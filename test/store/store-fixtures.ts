@@ -40,7 +40,19 @@ export function makePlay(
   trackName: string,
   artistName = 'Artist',
 ): ListeningEvent {
-  return { userId, trackId: null, trackName, artistName, playedAt, msPlayed: 30_000, source: 'test' };
+  return {
+    userId,
+    trackId: null,
+    trackName,
+    artistName,
+    albumName: null,
+    playedAt,
+    msPlayed: 30_000,
+    source: 'test',
+    signal: 'neutral',
+    incognito: false,
+    genre: null,
+  };
 }
 
 export function makeRecommendation(

@@ -76,7 +76,19 @@ export function toTrack(document: TrackDocument): CatalogTrack {
   return fromDocument(document);
 }
 
+/** Plays stored before version 5 lack the fields it added (and FerretDB may drop null ones). */
 export function toListeningEvent(document: HistoryDocument): ListeningEvent {
-  const { _id, ...event } = document;
-  return event;
+  return {
+    userId: document.userId,
+    trackId: document.trackId ?? null,
+    trackName: document.trackName,
+    artistName: document.artistName,
+    albumName: document.albumName ?? null,
+    playedAt: document.playedAt,
+    msPlayed: document.msPlayed,
+    source: document.source,
+    signal: document.signal ?? 'neutral',
+    incognito: document.incognito ?? false,
+    genre: document.genre ?? null,
+  };
 }

@@ -1,14 +1,26 @@
 import { type Filter, MongoBulkWriteError } from 'mongodb';
 import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
 import { newId } from '../ids.js';
-import type { ListeningEvent, Page, PageRequest } from '../records.js';
+import { statsBounds, toStoredPlay } from '../listening-events.js';
+import { StatsTally, type TalliedPlay, TasteTally } from '../play-tally.js';
+import type {
+  ListeningEvent,
+  ListeningStats,
+  ListeningStatsQuery,
+  NewListeningEvent,
+  Page,
+  PageRequest,
+  TasteTrack,
+} from '../records.js';
 import type { ListeningStore } from '../store.js';
-import { toIsoTime } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { type HistoryDocument, toListeningEvent } from './mongo-documents.js';
 import { duplicateKeyCode } from './mongo-errors.js';
 
-/** Listeners' play history. */
+/**
+ * Listeners' play history. Stats and taste read the listener's plays from the (userId, playedAt) index
+ * and count them here (play-tally.ts): FerretDB 1.24's $group gets only its first accumulator right.
+ */
 export class MongoListening implements ListeningStore {
   readonly #collections: MongoCollections;
 
@@ -16,13 +28,12 @@ export class MongoListening implements ListeningStore {
     this.#collections = collections;
   }
 
-  async addListeningHistory(events: ListeningEvent[]): Promise<{ inserted: number; duplicates: number }> {
+  async addListeningHistory(events: NewListeningEvent[]): Promise<{ inserted: number; duplicates: number }> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
-    const documents: HistoryDocument[] = events.map((event) => ({
-      ...event,
-      _id: newId(),
-      playedAt: toIsoTime(event.playedAt, 'playedAt'),
-    }));
+    const documents: HistoryDocument[] = events.map((event) => {
+      const play = toStoredPlay(event);
+      return { ...play, _id: newId() };
+    });
     const inserted = await this.#insertIgnoringDuplicates(documents);
     return { inserted, duplicates: events.length - inserted };
   }
@@ -56,4 +67,46 @@ export class MongoListening implements ListeningStore {
       encodeCursor([document.playedAt, document._id]),
     );
   }
+
+  async listeningStats(query: ListeningStatsQuery): Promise<ListeningStats> {
+    const { from, to, top } = statsBounds(query);
+    const tally = new StatsTally();
+    await this.#eachPlay({ userId: query.userId, playedAt: { $gte: from, $lt: to } }, (play) =>
+      tally.add(play),
+    );
+    return tally.stats(top);
+  }
+
+  async listeningTaste(userId: string, limit: number): Promise<TasteTrack[]> {
+    const tally = new TasteTally();
+    await this.#eachPlay({ userId, incognito: { $ne: true } }, (play) => tally.add(play));
+    return tally.tracks(clampLimit(limit));
+  }
+
+  /** Reads the matching plays once, only the fields a tally needs, in large batches. */
+  async #eachPlay(filter: Filter<HistoryDocument>, visit: (play: TalliedPlay) => void): Promise<void> {
+    const cursor = this.#collections.history.find(filter, { projection: tallyFields, batchSize: 5000 });
+    for await (const document of cursor) {
+      visit({
+        trackId: document.trackId ?? null,
+        trackName: document.trackName,
+        artistName: document.artistName,
+        playedAt: document.playedAt,
+        msPlayed: document.msPlayed,
+        signal: document.signal ?? 'neutral',
+        genre: document.genre ?? null,
+      });
+    }
+  }
 }
+
+const tallyFields = {
+  _id: 0,
+  trackId: 1,
+  trackName: 1,
+  artistName: 1,
+  playedAt: 1,
+  msPlayed: 1,
+  signal: 1,
+  genre: 1,
+} as const;

@@ -158,6 +158,17 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'plays keep their album, signal, privacy and genre for stats and taste',
+    sql: `
+      ALTER TABLE listening_history ADD COLUMN album_name TEXT;
+      ALTER TABLE listening_history ADD COLUMN signal TEXT NOT NULL DEFAULT 'neutral';
+      ALTER TABLE listening_history ADD COLUMN incognito INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE listening_history ADD COLUMN genre TEXT;
+      UPDATE listening_history SET signal = 'weak-skip' WHERE ms_played < 30000;
+    `,
+  },
 ];
 
 /**

@@ -81,6 +81,10 @@ export interface HistoryRow {
   played_at: string;
   ms_played: number;
   source: string;
+  album_name: string | null;
+  signal: ListeningEvent['signal'];
+  incognito: 0 | 1;
+  genre: string | null;
 }
 
 export interface ImportJobRow {
@@ -174,9 +178,13 @@ export function toListeningEvent(row: HistoryRow): ListeningEvent {
     trackId: row.track_id,
     trackName: row.track_name,
     artistName: row.artist_name,
+    albumName: row.album_name,
     playedAt: row.played_at,
     msPlayed: row.ms_played,
     source: row.source,
+    signal: row.signal,
+    incognito: row.incognito === 1,
+    genre: row.genre,
   };
 }
 
