@@ -8,6 +8,7 @@ import {
   type Usage,
 } from './entities.js';
 import type { ErrorCode, ErrorPayload } from './error-codes.js';
+import type { HistoryImport } from './listening.js';
 
 export { CHAT_NAMESPACE } from './namespace.js';
 
@@ -95,6 +96,8 @@ export interface ServerPayloads {
   'session:updated': { session: Session };
   /** To every socket of the listener: the session is gone (its room gets it too). */
   'session:deleted': { sessionId: string };
+  /** To every socket of the listener: a history import moved on (at most a few times a second). */
+  'import:progress': { job: HistoryImport };
 }
 export type ServerEventName = keyof ServerPayloads;
 

@@ -2,5 +2,6 @@
 export * from './entities.js';
 export * from './error-codes.js';
 export * from './events.js';
+export * from './listening.js';
 export * from './rest.js';
 export * from './site-keys.js';

@@ -17,6 +17,7 @@ export function newImportJob(input: NewImportJob): ImportJob {
     merged: 0,
     rejected: 0,
     errors: [],
+    report: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,4 +1,4 @@
-import type { AssistantMeta, FeedbackSignal, Message } from '../protocol/index.js';
+import type { AssistantMeta, FeedbackSignal, HistoryImportReport, Message } from '../protocol/index.js';
 
 export type { CatalogTrack, Message, Page, Session, SiteKey } from '../protocol/index.js';
 
@@ -143,12 +143,14 @@ export interface ImportJob {
   rejected: number;
   /** A bounded sample of rejection reasons ("row 12: energy: expected number"). */
   errors: string[];
+  /** A history import's running count; null for catalog imports. */
+  report: HistoryImportReport | null;
   createdAt: string;
   updatedAt: string;
 }
 export type NewImportJob = Pick<ImportJob, 'userId' | 'kind' | 'source'> & { total?: number | null };
 export type ImportJobPatch = Partial<
-  Pick<ImportJob, 'status' | 'total' | 'processed' | 'imported' | 'merged' | 'rejected' | 'errors'>
+  Pick<ImportJob, 'status' | 'total' | 'processed' | 'imported' | 'merged' | 'rejected' | 'errors' | 'report'>
 >;
 
 /** Tokens and cost of one upstream attempt. */

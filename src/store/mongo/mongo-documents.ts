@@ -36,7 +36,10 @@ export type RecommendationDocument = Omit<Recommendation, 'id' | 'expiresAt'> & 
 export type FeedbackDocument = Omit<Feedback, 'id'> & { _id: string };
 export type TrackDocument = Omit<CatalogTrack, 'id'> & { _id: string };
 export type HistoryDocument = ListeningEvent & { _id: string };
-export type ImportJobDocument = Omit<ImportJob, 'id'> & { _id: string };
+export type ImportJobDocument = Omit<ImportJob, 'id' | 'report'> & {
+  _id: string;
+  report?: ImportJob['report'];
+};
 export type UsageDocument = Omit<UsageRecord, 'id'> & { _id: string };
 export type TurnProgressDocument = Omit<TurnProgress, 'turnId'> & { _id: string };
 export type SiteKeyDocument = Omit<SiteKey, 'key' | 'revokedAt'> & { _id: string; revokedAt?: string | null };
@@ -91,4 +94,9 @@ export function toListeningEvent(document: HistoryDocument): ListeningEvent {
     incognito: document.incognito ?? false,
     genre: document.genre ?? null,
   };
+}
+
+/** Jobs created before history imports have no report (and FerretDB may drop a null one). */
+export function toImportJob(document: ImportJobDocument): ImportJob {
+  return { ...fromDocument(document), report: document.report ?? null };
 }

@@ -4,7 +4,7 @@ import type { ImportJob, ImportJobPatch, NewImportJob } from '../records.js';
 import type { JobStore } from '../store.js';
 import { nowIso } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
-import { fromDocument, type ImportJobDocument } from './mongo-documents.js';
+import { type ImportJobDocument, toImportJob } from './mongo-documents.js';
 
 /** Import jobs and their progress. */
 export class MongoJobs implements JobStore {
@@ -18,7 +18,7 @@ export class MongoJobs implements JobStore {
     const { id, ...job } = newImportJob(input);
     const document: ImportJobDocument = { _id: id, ...job };
     await this.#collections.importJobs.insertOne(document);
-    return fromDocument(document);
+    return toImportJob(document);
   }
 
   async updateImportJob(id: string, patch: ImportJobPatch): Promise<ImportJob> {
@@ -29,11 +29,11 @@ export class MongoJobs implements JobStore {
       { returnDocument: 'after' },
     );
     if (document === null) throw new EchoError('not_found', `Import job ${id} not found`);
-    return fromDocument(document);
+    return toImportJob(document);
   }
 
   async getImportJob(id: string): Promise<ImportJob | null> {
     const document = await this.#collections.importJobs.findOne({ _id: id });
-    return document === null ? null : fromDocument(document);
+    return document === null ? null : toImportJob(document);
   }
 }

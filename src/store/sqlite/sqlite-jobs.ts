@@ -15,6 +15,7 @@ const importJobColumns = {
   merged: 'merged',
   rejected: 'rejected',
   errors: 'errors',
+  report: 'report',
 } as const satisfies Record<keyof ImportJobPatch, string>;
 
 /** Import jobs and their progress. */
@@ -50,7 +51,7 @@ export class SqliteJobs implements Synchronous<JobStore> {
       const value = patch[field as keyof ImportJobPatch];
       if (value === undefined) continue;
       assignments.push(`${column} = ?`);
-      parameters.push(Array.isArray(value) ? JSON.stringify(value) : value);
+      parameters.push(typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
     }
     const changed = this.#sql.run(
       `UPDATE import_jobs SET ${assignments.join(', ')} WHERE id = ?`,

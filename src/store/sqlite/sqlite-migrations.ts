@@ -169,6 +169,11 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       UPDATE listening_history SET signal = 'weak-skip' WHERE ms_played < 30000;
     `,
   },
+  {
+    version: 6,
+    name: 'history imports keep their running report',
+    sql: 'ALTER TABLE import_jobs ADD COLUMN report TEXT;',
+  },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import type { HistoryImportReport } from '../../protocol/index.js';
 import type {
   CatalogTrack,
   Feedback,
@@ -99,6 +100,7 @@ export interface ImportJobRow {
   merged: number;
   rejected: number;
   errors: string;
+  report: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -201,6 +203,7 @@ export function toImportJob(row: ImportJobRow): ImportJob {
     merged: row.merged,
     rejected: row.rejected,
     errors: JSON.parse(row.errors) as string[],
+    report: row.report === null ? null : (JSON.parse(row.report) as HistoryImportReport),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

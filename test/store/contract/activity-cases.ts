@@ -57,6 +57,7 @@ function describeImportJobs(store: StoreAccessor): void {
         merged: 0,
         rejected: 0,
         errors: [],
+        report: null,
       });
       expect(await store().getImportJob(job.id)).toEqual(job);
       expect(await store().getImportJob('missing')).toBeNull();
@@ -82,6 +83,48 @@ function describeImportJobs(store: StoreAccessor): void {
       });
       expect(done).toMatchObject({ status: 'done', processed: 10, imported: 3, rejected: 1 });
       expect(await store().getImportJob(job.id)).toEqual(done);
+    });
+
+    it('keeps a history import’s report as written and replaces it on the next patch', async () => {
+      const job = await store().createImportJob({
+        userId: 'u1',
+        kind: 'history',
+        source: 'my_spotify_data.zip',
+      });
+      const report = {
+        progress: 0.5,
+        files: [
+          {
+            name: 'my_spotify_data.zip › StreamingHistory_music_0.json',
+            status: 'ok' as const,
+            error: null,
+            rows: 3,
+            plays: 2,
+            skippedPodcasts: 1,
+            skippedAudiobooks: 0,
+            unplayable: 0,
+            rejected: 0,
+          },
+        ],
+        plays: 2,
+        inserted: 2,
+        duplicates: 0,
+        matchedByUri: 0,
+        matchedByName: 1,
+        unmatched: 1,
+        skippedPodcasts: 1,
+        skippedAudiobooks: 0,
+        unplayable: 0,
+        rejected: 0,
+        incognito: 0,
+        firstPlayedAt: '2024-01-01T10:00:00.000Z',
+        lastPlayedAt: null,
+      };
+      expect((await store().updateImportJob(job.id, { status: 'running', report })).report).toEqual(report);
+      expect((await store().getImportJob(job.id))?.report).toEqual(report);
+      const done = { ...report, progress: 1, plays: 3 };
+      await store().updateImportJob(job.id, { status: 'done', report: done });
+      expect(await store().getImportJob(job.id)).toMatchObject({ status: 'done', report: done });
     });
 
     it('updating an unknown job fails as not_found', async () => {
