@@ -11,7 +11,7 @@ import type { RecommendQuery } from './query.js';
 import { buildPlan, type QueryPlan } from './query-plan.js';
 import { explain } from './reasons.js';
 import { toRecommendedTrack } from './recommended-track.js';
-import type { RecommendContext, Recommender, RecommendResult } from './recommender.js';
+import type { MatchedPlay, RecommendContext, Recommender, RecommendResult } from './recommender.js';
 import { createResolver } from './resolver.js';
 import { ScanScratch, scan } from './scan.js';
 import { profileDistance, rowDistance } from './similarity.js';
@@ -74,6 +74,11 @@ export function createRecommender(options: RecommenderOptions): Engine {
     }
   };
 
+  const matched = (row: number, by: MatchedPlay['by']): MatchedPlay => {
+    const track = index.tracks[row]!;
+    return { trackId: track.id, genre: track.genres[0] ?? null, by };
+  };
+
   return {
     index,
     weights,
@@ -98,6 +103,14 @@ export function createRecommender(options: RecommenderOptions): Engine {
       return { tracks, warnings: [...storeWarnings, ...plan.warnings] };
     },
     resolve: (mentions) => resolver.resolve(mentions),
+    matchPlay(play) {
+      const byUri = play.spotifyTrackId === null ? undefined : index.rowById.get(play.spotifyTrackId);
+      if (byUri !== undefined) return matched(byUri, 'uri');
+      const [resolved] = resolver.resolve([{ title: play.title, artist: play.artist }]);
+      const row = resolved?.trackId ? index.rowById.get(resolved.trackId) : undefined;
+      return row === undefined ? null : matched(row, 'name');
+    },
+    forgetListener: (userId) => profiles?.invalidate(userId),
     extractIntent(text: string) {
       vocabulary ??= buildIntentVocabulary(index);
       return extractIntent(text, index, vocabulary, resolver);
