@@ -111,7 +111,13 @@ export async function readJson<Schema extends z.ZodType>(
   schema: Schema,
   what: string,
 ): Promise<z.infer<Schema>> {
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The attempt's timeout also covers reading the body.
+    throw new EchoError('unavailable', `Spotify's answer to ${what} was cut off`, { cause: error });
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);

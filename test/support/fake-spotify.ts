@@ -278,37 +278,25 @@ export async function startFakeSpotify(options: { clientId?: string } = {}): Pro
   /** Newest first, like Spotify; `after` pages forward from the cursor, `before` (or nothing) backward. */
   function recentlyPlayed(query: Record<string, string>): ScriptedResponse {
     const limit = Number(query.limit ?? 20);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 50) {
       return { status: 400, body: apiError(400, 'Invalid limit') };
+    }
     if (query.after !== undefined && query.before !== undefined) {
       return { status: 400, body: apiError(400, 'Only one of after and before may be given') };
     }
-    const newestFirst = [...fake.plays].sort((first, second) =>
-      second.playedAt.localeCompare(first.playedAt),
-    );
-    const after = query.after === undefined ? undefined : Number(query.after);
-    const before = query.before === undefined ? Number.POSITIVE_INFINITY : Number(query.before);
-    const page =
-      after !== undefined
-        ? newestFirst.filter((play) => Date.parse(play.playedAt) > after).slice(-limit)
-        : newestFirst.filter((play) => Date.parse(play.playedAt) < before).slice(0, limit);
+    const forward = query.after !== undefined;
+    const { page, more } = forward
+      ? playsAfter(Number(query.after), limit)
+      : playsBefore(Number(query.before ?? Number.POSITIVE_INFINITY), limit);
     const newest = page[0];
     const oldest = page.at(-1);
-    const remaining =
-      after !== undefined
-        ? newestFirst.some((play) => newest && Date.parse(play.playedAt) > Date.parse(newest.playedAt))
-        : newestFirst.some((play) => oldest && Date.parse(play.playedAt) < Date.parse(oldest.playedAt));
     const cursors =
       newest && oldest
         ? { after: String(Date.parse(newest.playedAt)), before: String(Date.parse(oldest.playedAt)) }
         : null;
     const path = `${baseUrl}/v1/me/player/recently-played`;
-    const next =
-      remaining && cursors
-        ? after !== undefined
-          ? `${path}?after=${cursors.after}&limit=${limit}`
-          : `${path}?before=${cursors.before}&limit=${limit}`
-        : null;
+    const nextQuery = forward ? `after=${cursors?.after}` : `before=${cursors?.before}`;
+    const next = more && cursors ? `${path}?${nextQuery}&limit=${limit}` : null;
     const items = page.map((play) => ({
       track: trackJson(baseUrl, play.track),
       played_at: play.playedAt,
@@ -318,6 +306,21 @@ export async function startFakeSpotify(options: { clientId?: string } = {}): Pro
       status: 200,
       body: { items, next, cursors, limit, href: `${path}?${new URLSearchParams(query)}` },
     };
+  }
+
+  const playedAt = (play: FakePlay) => Date.parse(play.playedAt);
+  const newestFirst = () => [...fake.plays].sort((first, second) => playedAt(second) - playedAt(first));
+
+  /** The `limit` plays just after the cursor (newest first), and whether newer ones remain. */
+  function playsAfter(after: number, limit: number) {
+    const newer = newestFirst().filter((play) => playedAt(play) > after);
+    return { page: newer.slice(-limit), more: newer.length > limit };
+  }
+
+  /** The `limit` plays just before the cursor (newest first), and whether older ones remain. */
+  function playsBefore(before: number, limit: number) {
+    const older = newestFirst().filter((play) => playedAt(play) < before);
+    return { page: older.slice(0, limit), more: older.length > limit };
   }
 
   function createPlaylist(body: unknown): ScriptedResponse {
