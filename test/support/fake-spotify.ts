@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type RecordedSpotifyRequest, readBody, type ScriptedResponse, send } from './fake-spotify-http.js';
 import {
   apiError,
   type FakePlaylist,
@@ -13,23 +14,8 @@ import {
   userJson,
 } from './fake-spotify-json.js';
 
+export type { RecordedSpotifyRequest, ScriptedResponse } from './fake-spotify-http.js';
 export { type FakePlaylist, type FakeTrack, fakeTrack, spotifyId } from './fake-spotify-json.js';
-
-export interface RecordedSpotifyRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorization: string | undefined;
-  contentType: string | undefined;
-  /** JSON or form fields, parsed. */
-  body: unknown;
-}
-
-export interface ScriptedResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
 
 export interface FakePlay {
   track: FakeTrack;
@@ -388,28 +374,4 @@ export async function startFakeSpotify(options: { clientId?: string } = {}): Pro
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.baseUrl = baseUrl;
   return fake;
-}
-
-async function readBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text === '') return undefined;
-  if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
-    return Object.fromEntries(new URLSearchParams(text));
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function send(response: ServerResponse, answer: ScriptedResponse): void {
-  const body = answer.body === undefined ? '' : JSON.stringify(answer.body);
-  response.writeHead(answer.status, {
-    ...(answer.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-    ...answer.headers,
-  });
-  response.end(body);
 }
