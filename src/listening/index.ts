@@ -1,1 +1,2 @@
 export * from './export/index.js';
+export { PlayMatcher, type PlayToStore, toListeningEvent } from './play-matching.js';
