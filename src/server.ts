@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { ChatService, offlineRecommendTool } from './chat/index.js';
 import { type Config, ConfigError, loadConfig } from './config/index.js';
 import { createGateway } from './gateway/index.js';
+import { HistoryImports } from './listening/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createProviders } from './providers/index.js';
 import { createRecommender, loadCatalog } from './recommend/index.js';
@@ -60,8 +61,23 @@ export async function startServer(
       budgetUsdPerDay: config.BUDGET_USD_PER_DAY,
     },
   });
+  const imports = new HistoryImports({
+    store,
+    recommender,
+    logger: log,
+    limits: { maxInputBytes: config.IMPORT_MAX_UPLOAD_MB * 1024 * 1024 },
+  });
   await shared.announce(store.location);
-  const gateway = await createGateway({ config, logger: log, store, chat, recommender, router, shared });
+  const gateway = await createGateway({
+    config,
+    logger: log,
+    store,
+    chat,
+    recommender,
+    router,
+    imports,
+    shared,
+  });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
   // Turns an instance that is gone (or this one, before a restart) left unfinished.
   chat.startRecovery(gateway.sink);
@@ -75,6 +91,7 @@ export async function startServer(
     async close() {
       gateway.startDraining();
       await chat.finish(config.SHUTDOWN_GRACE_MS);
+      await imports.close();
       sweeper.stop();
       await gateway.close();
       await providers.close();

@@ -36,6 +36,8 @@ export const configSchema = z.object({
   TURN_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(10_000),
 
   RECOMMENDATION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // The largest file of a listening-history upload (a whole Spotify export ZIP is one file).
+  IMPORT_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(1024),
 
   PROVIDERS_FILE: optionalString,
   ROUTER_POLICY: z.string().min(1).default('balanced'),

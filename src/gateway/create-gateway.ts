@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { ChatService, TurnSink } from '../chat/index.js';
 import type { Config } from '../config/index.js';
+import type { HistoryImports } from '../listening/index.js';
 import type { Logger } from '../logger.js';
 import type { ModelRouter } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
@@ -19,9 +21,11 @@ import { registerAdminSiteKeyRoutes } from './routes/admin-site-key-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerClientFiles } from './routes/client-files.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerImportRoutes } from './routes/import-routes.js';
 import { registerProvidersRoute } from './routes/providers-route.js';
 import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerStatsRoutes } from './routes/stats-routes.js';
 import { SiteKeyAccess } from './site-key-access.js';
 import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
 import { socketCorsOrigin } from './socket/socket-cors.js';
@@ -35,6 +39,7 @@ export interface GatewayOptions {
   chat: ChatService;
   recommender: Recommender;
   router: ModelRouter;
+  imports: HistoryImports;
   /** Rooms and rate limits: per process, or spanning every instance (Redis). */
   shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter' | 'status'>;
 }
@@ -127,6 +132,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registerSessionRoutes(api, { chat: options.chat, sink });
     registerRecommendRoute(api, { recommender: options.recommender });
     registerProvidersRoute(api, { router: options.router });
+    registerStatsRoutes(api, { store });
+    await registerImportRoutes(api, {
+      imports: options.imports,
+      sink,
+      spoolDirectory: join(config.DATA_DIR, 'uploads'),
+      maxFileBytes: config.IMPORT_MAX_UPLOAD_MB * 1024 * 1024,
+      maxFiles: 50,
+    });
   });
   if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
     await registerClientFiles(app, clientDistDirectory);

@@ -173,6 +173,7 @@ function tellingOtherInstances(sink: ChatSink, namespace: ChatNamespace, crossIn
   return {
     emit: (sessionId, event, payload) => sink.emit(sessionId, event, payload),
     sessionUpdated: (session) => sink.sessionUpdated(session),
+    importProgress: (userId, job) => sink.importProgress(userId, job),
     sessionDeleted(session) {
       sink.sessionDeleted(session);
       namespace.serverSideEmit('session-deleted', session.id);

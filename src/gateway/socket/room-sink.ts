@@ -1,9 +1,13 @@
 import type { Namespace } from 'socket.io';
 import type { SessionListSink, TurnSink } from '../../chat/index.js';
+import type { ImportProgressSink } from '../../listening/index.js';
 import { roomForSession, roomForUser } from '../../protocol/index.js';
 
-/** Everything chat tells clients: a turn's events and the changes to a listener's session list. */
-export type ChatSink = TurnSink & SessionListSink;
+/**
+ * Everything the server tells clients on its own: a turn's events, the changes to a listener's session
+ * list, and how their history imports are going.
+ */
+export type ChatSink = TurnSink & SessionListSink & ImportProgressSink;
 
 /**
  * Chat's events go to rooms: a turn's to its session's room, the session list's to the listener's room
@@ -24,6 +28,9 @@ export function createRoomSink(namespace: Namespace): ChatSink {
       namespace
         .to([roomForUser(session.userId), roomForSession(session.id)])
         .emit('session:deleted', { sessionId: session.id });
+    },
+    importProgress(userId, job) {
+      namespace.to(roomForUser(userId)).emit('import:progress', { job });
     },
   };
 }

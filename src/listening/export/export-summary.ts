@@ -12,6 +12,11 @@ export interface ExportSummary {
   inputBytes: number;
   /** One report per history file, in the order read. */
   files: FileReport[];
+  /**
+   * In a ZIP, the uncompressed bytes its history files declare (known once the archive is open), so
+   * a reader can tell how far it is: the files' `bytes` add up to this. Null for a JSON upload.
+   */
+  historyBytes: number | null;
   /** History files that hold no music (video, podcasts): counted by name, not read. */
   skippedMembers: string[];
   /** The first 100 names of the other members (account data, playlists, read-me files…). */
@@ -52,6 +57,7 @@ export function newExportSummary(input: string): ExportSummary {
     container: null,
     inputBytes: 0,
     files: [],
+    historyBytes: null,
     skippedMembers: [],
     ignoredMembers: [],
     ignoredMemberCount: 0,

@@ -37,6 +37,7 @@ export async function* readZipExport(
     const archive = await openZipArchive(spooled.path, settings.limits.maxMembers);
     try {
       const history = sortMembers(archive.entries, summary);
+      summary.historyBytes = history.reduce((total, entry) => total + entry.uncompressedSize, 0);
       if (history.length === 0 && summary.skippedMembers.length === 0) {
         const listed = summary.ignoredMembers.slice(0, 10).join(', ') || 'no files';
         throw new JsonShapeError(

@@ -1,0 +1,6 @@
+export {
+  HistoryImports,
+  type HistoryImportsOptions,
+  type ImportProgressSink,
+  type Upload,
+} from './history-imports.js';

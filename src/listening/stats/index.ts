@@ -1,0 +1,1 @@
+export { listeningStatsFor, localHours, statsRange } from './listening-stats.js';
