@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { ChatService, offlineRecommendTool } from './chat/index.js';
+import { ChatService, offlineListeningStatsTool, offlineRecommendTool } from './chat/index.js';
 import { type Config, ConfigError, loadConfig } from './config/index.js';
 import { createGateway } from './gateway/index.js';
 import { HistoryImports } from './listening/index.js';
@@ -44,6 +44,7 @@ export async function startServer(
     env,
     health: shared.providerHealth,
     offlineTool: offlineRecommendTool((text) => recommender.extractIntent(text)),
+    offlineAnswerTools: [offlineListeningStatsTool()],
   });
   const { router } = providers;
   const chat = new ChatService({

@@ -1,6 +1,7 @@
 import type {
   CatalogStore,
   ConversationStore,
+  ListeningStore,
   RecommendationStore,
   TurnProgressStore,
   UsageStore,
@@ -8,10 +9,11 @@ import type {
 
 /**
  * The roles of the store a chat turn touches: the conversation, its recommendations, usage, track
- * lookups, and the progress of running turns.
+ * lookups, the progress of running turns, and the listener's stats (the listening_stats tool).
  */
 export type ChatStore = ConversationStore &
   RecommendationStore &
   UsageStore &
   TurnProgressStore &
-  Pick<CatalogStore, 'getTracks'>;
+  Pick<CatalogStore, 'getTracks'> &
+  Pick<ListeningStore, 'listeningStats'>;

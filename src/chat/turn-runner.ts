@@ -11,6 +11,12 @@ import type { ConversationMemory } from './conversation-memory.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
 import type { DeltaPacer } from './delta-pacer.js';
 import {
+  LISTENING_STATS,
+  listeningStatsTool,
+  parseListeningStatsArguments,
+  runListeningStats,
+} from './listening-stats-tool.js';
+import {
   parseRecommendArguments,
   RECOMMEND_TRACKS,
   recommendTracksTool,
@@ -160,7 +166,7 @@ async function streamStep(
   const calls: ToolCall[] = [];
   const events = deps.router.stream({
     messages,
-    tools: [recommendTracksTool],
+    tools: [recommendTracksTool, listeningStatsTool],
     signal: input.signal,
     userId: input.userId,
     ...(continueFrom ? { continueFrom } : {}),
@@ -244,21 +250,24 @@ async function executeToolCall(
     content,
     isError,
   });
+  const invalidArguments = (problem: string): ChatMessage => {
+    record.invalidToolCalls += 1;
+    deps.logger.warn({ turnId: input.turnId, problem }, 'invalid tool call');
+    if (record.invalidToolCalls > 1) {
+      throw new EchoError('tool_error', `The model called ${call.name} with invalid arguments: ${problem}`);
+    }
+    return reply(JSON.stringify({ error: `Invalid arguments: ${problem}` }), true);
+  };
+  if (call.name === LISTENING_STATS) {
+    const parsed = parseListeningStatsArguments(call.args);
+    if (!parsed.ok) return invalidArguments(parsed.problem);
+    return reply(await runListeningStats(deps.store, input.userId, parsed.args));
+  }
   const parsed =
     call.name === RECOMMEND_TRACKS
       ? parseRecommendArguments(call.args)
       : { ok: false as const, problem: `unknown tool '${call.name}'` };
-  if (!parsed.ok) {
-    record.invalidToolCalls += 1;
-    deps.logger.warn({ turnId: input.turnId, problem: parsed.problem }, 'invalid tool call');
-    if (record.invalidToolCalls > 1) {
-      throw new EchoError(
-        'tool_error',
-        `The model called ${call.name} with invalid arguments: ${parsed.problem}`,
-      );
-    }
-    return reply(JSON.stringify({ error: `Invalid arguments: ${parsed.problem}` }), true);
-  }
+  if (!parsed.ok) return invalidArguments(parsed.problem);
   const result = await deps.recommender.recommend(parsed.query, {
     userId: input.userId,
     excludeIds: [...record.seenTrackIds],

@@ -5,7 +5,7 @@ import type { ModelRouter } from './contract.js';
 import type { Deployment, DeploymentSettings } from './deployments/deployment.js';
 import { lastResortSettings, loadDeploymentsConfig } from './deployments/deployments-config.js';
 import { lookupKnownModel } from './deployments/pricing.js';
-import type { OfflineTool } from './offline/index.js';
+import type { OfflineAnswerTool, OfflineTool } from './offline/index.js';
 import { offlineProvider } from './offline/index.js';
 import type { ProviderDefinition } from './provider-definition.js';
 import { builtInProviders, createProviderRegistry, type ProviderRegistry } from './registry.js';
@@ -18,6 +18,8 @@ export interface CreateProvidersOptions {
   logger: Logger;
   /** The recommendation tool as the offline model calls it (chat defines it). */
   offlineTool: OfflineTool;
+  /** Tools the offline model calls when the listener's words ask for them (their listening stats). */
+  offlineAnswerTools?: readonly OfflineAnswerTool[];
   /** Where quick-setup variables and apiKeyEnv names are read (defaults to process.env). */
   env?: Record<string, string | undefined>;
   /** The providers to route over (default: the built-in ones). */
@@ -82,7 +84,9 @@ function warnAboutUnpricedModels(deployments: Deployment[], registry: ProviderRe
 export function createProviders(options: CreateProvidersOptions): Providers {
   const { config, logger } = options;
   const env = options.env ?? process.env;
-  const registry = createProviderRegistry(options.providers ?? builtInProviders(options.offlineTool));
+  const registry = createProviderRegistry(
+    options.providers ?? builtInProviders(options.offlineTool, options.offlineAnswerTools),
+  );
   const loaded = loadDeploymentsConfig(config, registry, env);
   const policy = policyFrom(config.ROUTER_POLICY);
   const deployments = loaded.deployments.map((settings) => buildDeployment(settings, registry, env));

@@ -8,6 +8,7 @@ export {
 export type { Deployment, DeploymentSettings } from './deployments/deployment.js';
 export { loadDeploymentsConfig, parseProvidersFile } from './deployments/deployments-config.js';
 export {
+  type OfflineAnswerTool,
   OfflineModel,
   type OfflineModelOptions,
   type OfflineTool,

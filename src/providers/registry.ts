@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/index.js';
 import { anthropicProvider } from './anthropic/index.js';
 import { geminiProvider } from './gemini/index.js';
-import { type OfflineTool, offlineProvider } from './offline/index.js';
+import { type OfflineAnswerTool, type OfflineTool, offlineProvider } from './offline/index.js';
 import { openAIProvider } from './openai/index.js';
 import { openAICompatibleProvider } from './openai-compatible/index.js';
 import type { ProviderDefinition } from './provider-definition.js';
@@ -13,9 +13,12 @@ export type ProviderRegistry = ReadonlyMap<string, ProviderDefinition>;
  * Every provider that ships with EchoTune. Adding one: a folder beside this file and one line here.
  * The offline model is given the tool it calls, which chat defines.
  */
-export function builtInProviders(offlineTool: OfflineTool): ProviderDefinition[] {
+export function builtInProviders(
+  offlineTool: OfflineTool,
+  offlineAnswerTools: readonly OfflineAnswerTool[] = [],
+): ProviderDefinition[] {
   return [
-    offlineProvider(offlineTool),
+    offlineProvider(offlineTool, offlineAnswerTools),
     openAIProvider,
     openAICompatibleProvider,
     anthropicProvider,

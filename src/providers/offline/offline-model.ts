@@ -4,7 +4,7 @@ import { abortableDelay } from '../stream-helpers/abortable-delay.js';
 import { estimatePromptTokens, estimateTokens } from '../stream-helpers/token-estimate.js';
 import { composeApology, composeGreeting, composeRecommendationReply } from './compose-reply.js';
 import { type IntentSummary, intentSummarySchema } from './offline-api.js';
-import type { OfflineTool } from './offline-tool.js';
+import type { OfflineAnswerTool, OfflineTool } from './offline-tool.js';
 
 const defaultLimit = 8;
 const wordsPerPiece = 3;
@@ -12,6 +12,8 @@ const wordsPerPiece = 3;
 export interface OfflineModelOptions {
   /** The recommendation tool it calls, as the caller (chat) defines it. */
   tool: OfflineTool;
+  /** Tools it calls instead when the listener's words ask for them (checked in order, before `tool`). */
+  answerTools?: readonly OfflineAnswerTool[];
   /** Pause between streamed pieces, so the reply arrives like a real model's. */
   chunkDelayMs?: number;
 }
@@ -36,10 +38,12 @@ export class OfflineModel implements LanguageModel {
   readonly provider = 'offline';
   readonly model = offlineModelName;
   private readonly tool: OfflineTool;
+  private readonly answerTools: readonly OfflineAnswerTool[];
   private readonly chunkDelayMs: number;
 
   constructor(options: OfflineModelOptions) {
     this.tool = options.tool;
+    this.answerTools = options.answerTools ?? [];
     this.chunkDelayMs = options.chunkDelayMs ?? 8;
   }
 
@@ -47,10 +51,10 @@ export class OfflineModel implements LanguageModel {
     if (request.signal.aborted) return;
     const inputTokens = estimatePromptTokens(request.messages, request.tools);
     const last = request.messages.at(-1);
-    const offersTool = request.tools.some((tool) => tool.name === this.tool.name);
+    const offered = (name: string) => request.tools.some((tool) => tool.name === name);
 
-    if (last?.role === 'user' && offersTool) {
-      const call = this.intentCall(last.content);
+    const call = last?.role === 'user' ? this.callFor(last.content, offered) : null;
+    if (call) {
       yield { type: 'tool-call', call };
       yield { type: 'usage', inputTokens, outputTokens: estimateTokens(JSON.stringify(call.args)) };
       yield { type: 'finish', reason: 'tool-calls' };
@@ -68,6 +72,16 @@ export class OfflineModel implements LanguageModel {
     yield { type: 'finish', reason: 'stop' };
   }
 
+  /** An answer tool the words ask for, else the recommendation tool; null when neither is offered. */
+  private callFor(text: string, offered: (name: string) => boolean): ToolCall | null {
+    for (const tool of this.answerTools) {
+      if (!offered(tool.name)) continue;
+      const args = tool.argumentsFor(text);
+      if (args !== null) return { id: `call_${randomUUID()}`, name: tool.name, args };
+    }
+    return offered(this.tool.name) ? this.intentCall(text) : null;
+  }
+
   private intentCall(text: string): ToolCall {
     const intent = this.tool.argumentsFor(text);
     const args = 'limit' in intent ? intent : { ...intent, limit: defaultLimit };
@@ -79,6 +93,8 @@ export class OfflineModel implements LanguageModel {
     result: Extract<ChatMessage, { role: 'tool' }>,
   ): string {
     if (result.isError) return composeApology();
+    const answer = this.answerTools.find((tool) => tool.name === result.toolName);
+    if (answer) return answer.replyTo(result.content) ?? composeApology();
     const read = this.tool.readResult(result.content);
     if (read === undefined) return composeApology();
     return composeRecommendationReply(read.tracks, findIntent(messages, result.toolCallId));

@@ -17,3 +17,15 @@ export interface OfflineTool {
   /** The tracks a tool result names, or undefined when the content is not such a result. */
   readResult(content: string): { tracks: RecommendedTrackSummary[] } | undefined;
 }
+
+/**
+ * A tool the offline model calls only when the listener's words ask for it (their listening stats),
+ * and whose result it reads out as the reply. Whoever offers the tool (chat) writes both halves.
+ */
+export interface OfflineAnswerTool {
+  name: string;
+  /** The tool's arguments when the words are for it; null otherwise. */
+  argumentsFor(text: string): Record<string, unknown> | null;
+  /** The reply for a result of the tool; undefined when the content is not such a result. */
+  replyTo(content: string): string | undefined;
+}
