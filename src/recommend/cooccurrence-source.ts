@@ -56,7 +56,11 @@ export class CooccurrenceSource {
     let read = 0;
     do {
       const page = await this.store.listListeningHistory({}, { cursor, limit: pageSize });
-      for (const event of page.items) add(event.userId, this.profiles.rowOf(event));
+      for (const event of page.items) {
+        // Private sessions and skips say nothing about what goes together.
+        if (event.incognito || event.signal === 'skip') continue;
+        add(event.userId, this.profiles.rowOf(event));
+      }
       read += page.items.length;
       cursor = page.nextCursor ?? undefined;
     } while (cursor && read < maxEvents);

@@ -4,6 +4,7 @@ import type { ListenerSignals } from './listener-signals.js';
 import type { Resolver } from './resolver.js';
 
 const feedbackWindow = 200;
+/** The listener's most played tracks that shape taste (a long history has thousands). */
 const historyWindow = 500;
 
 export interface ListenerProfileOptions {
@@ -18,8 +19,14 @@ export interface ListenerProfileOptions {
 /** Where a listener's signals come from: their feedback and what they played. */
 export type ListenerSignalsStore = Pick<RecommendationStore, 'listFeedback'> & ListeningStore;
 
+/** What a listening history says: tracks played (most played first) and tracks mostly skipped. */
+interface HistoryRows {
+  played: number[];
+  skipped: number[];
+}
+
 export class ListenerProfiles {
-  private readonly history = new Map<string, { at: number; rows: number[] }>();
+  private readonly history = new Map<string, { at: number; rows: HistoryRows }>();
 
   constructor(
     private readonly store: ListenerSignalsStore,
@@ -29,11 +36,11 @@ export class ListenerProfiles {
   ) {}
 
   async signals(userId: string): Promise<ListenerSignals> {
-    const [feedback, playedRows] = await Promise.all([
+    const [feedback, historyRows] = await Promise.all([
       this.store.listFeedback({ userId }, { limit: feedbackWindow }),
       this.historyRows(userId),
     ]);
-    return this.fromFeedback(feedback.items, playedRows);
+    return this.fromFeedback(feedback.items, historyRows);
   }
 
   /** Forgets the cached history of a listener (after an import). */
@@ -41,7 +48,7 @@ export class ListenerProfiles {
     this.history.delete(userId);
   }
 
-  private fromFeedback(items: readonly Feedback[], historyRows: readonly number[]): ListenerSignals {
+  private fromFeedback(items: readonly Feedback[], historyRows: HistoryRows): ListenerSignals {
     const signals: ListenerSignals = {
       likedRows: [],
       playedRows: [],
@@ -62,8 +69,13 @@ export class ListenerProfiles {
       else if (item.signal === 'play') signals.playedRows.push(row);
       // 'clear': the listener withdrew their opinion, and the older signals no longer count.
     }
-    for (const row of historyRows) {
+    // Feedback first: a like or dislike says more than a play count.
+    for (const row of historyRows.played) {
       if (!seen.has(row)) signals.playedRows.push(row);
+      seen.add(row);
+    }
+    for (const row of historyRows.skipped) {
+      if (!seen.has(row)) signals.skippedRows.push(row);
       seen.add(row);
     }
     this.addArtists(signals);
@@ -89,11 +101,23 @@ export class ListenerProfiles {
     }
   }
 
-  private async historyRows(userId: string): Promise<number[]> {
+  /**
+   * The listener's most played tracks outside private sessions: a track skipped in most of its plays
+   * counts as skipped, the others as played, most played first (so they weigh most in the taste).
+   */
+  private async historyRows(userId: string): Promise<HistoryRows> {
     const cached = this.history.get(userId);
     if (cached && Date.now() - cached.at < this.options.historyTtlMs) return cached.rows;
-    const page = await this.store.listListeningHistory({ userId }, { limit: historyWindow });
-    const rows = [...new Set(page.items.map((event) => this.rowOf(event)).filter((row) => row !== null))];
+    const tracks = await this.store.listeningTaste(userId, historyWindow);
+    const rows: HistoryRows = { played: [], skipped: [] };
+    const seen = new Set<number>();
+    for (const track of tracks) {
+      const row = this.rowOf(track);
+      if (row === null || seen.has(row)) continue;
+      seen.add(row);
+      if (track.skips * 2 > track.plays) rows.skipped.push(row);
+      else rows.played.push(row);
+    }
     this.history.set(userId, { at: Date.now(), rows });
     return rows;
   }
@@ -103,7 +127,7 @@ export class ListenerProfiles {
   }
 
   /** The row of a play: by catalog id when present, else by resolving title and artist. */
-  rowOf(event: ListeningEvent): number | null {
+  rowOf(event: Pick<ListeningEvent, 'trackId' | 'trackName' | 'artistName'>): number | null {
     if (event.trackId !== null) {
       const row = this.index.rowById.get(event.trackId);
       if (row !== undefined) return row;
