@@ -12,6 +12,7 @@ const BENCHES = [
   'store-bench.ts',
   'recommend-bench.ts',
   'history-import-bench.ts',
+  'history-taste-bench.ts',
 ];
 
 let failed = 0;
