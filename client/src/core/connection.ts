@@ -49,8 +49,11 @@ export interface Connection {
     payload: ClientPayload<E>,
     timeoutMs?: number,
   ): Promise<ClientAckResults[E]>;
-  /** An authenticated REST call under /api/v1; rejects with RequestError carrying the server's error. */
-  rest<T>(method: 'GET' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /**
+   * An authenticated REST call under /api/v1 (a FormData body goes as multipart, anything else as JSON);
+   * rejects with RequestError carrying the server's error.
+   */
+  rest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -96,13 +99,14 @@ export function connect(options: ConnectionOptions): Connection {
       if (!response.ok) throw new RequestError(response.error);
       return response;
     },
-    async rest<T>(method: 'GET' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    async rest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
       const headers: Record<string, string> = { authorization: `Bearer ${await tokens.get()}` };
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      const form = body instanceof FormData;
+      if (body !== undefined && !form) headers['content-type'] = 'application/json';
       const response = await fetch(`${options.baseUrl}/api/v1${path}`, {
         method,
         headers,
-        body: body === undefined ? null : JSON.stringify(body),
+        body: body === undefined ? null : form ? body : JSON.stringify(body),
       });
       if (response.status === 204) return undefined as T;
       const parsed = (await response.json().catch(() => ({}))) as { error?: ErrorPayload };

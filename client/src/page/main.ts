@@ -254,6 +254,15 @@ byId<HTMLButtonElement>('new-chat').addEventListener('click', () => {
 });
 setInterval(() => view.tick(conversation.entries), 1000);
 
+// The listening view (import, stats, charts) loads on first use: most visits are only the chat.
+let listening: Promise<{ open(): void }> | null = null;
+byId<HTMLButtonElement>('listening').addEventListener('click', () => {
+  listening ??= import('./listening-view.js').then(({ ListeningView }) => new ListeningView(connection));
+  listening
+    .then((view) => view.open())
+    .catch((error: unknown) => showStatus(`Could not open your listening: ${(error as Error).message}`));
+});
+
 const { socket } = connection;
 socket.on('connect', () => {
   ui.status.dataset.connection = 'connected';
