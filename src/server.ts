@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createProviders } from './providers/index.js';
 import { createRecommender, loadCatalog } from './recommend/index.js';
 import { createSharedState } from './shared-state/index.js';
+import { createSpotify } from './spotify/index.js';
 import { createStore, startExpirySweeper } from './store/index.js';
 
 export interface RunningServer {
@@ -60,11 +61,22 @@ export async function startServer(
       budgetUsdPerDay: config.BUDGET_USD_PER_DAY,
     },
   });
+  const spotify = createSpotify({ config, store, recommender, logger: log });
   await shared.announce(store.location);
-  const gateway = await createGateway({ config, logger: log, store, chat, recommender, router, shared });
+  const gateway = await createGateway({
+    config,
+    logger: log,
+    store,
+    chat,
+    recommender,
+    router,
+    shared,
+    spotify,
+  });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
   // Turns an instance that is gone (or this one, before a restart) left unfinished.
   chat.startRecovery(gateway.sink);
+  spotify?.sync.start();
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
@@ -76,6 +88,7 @@ export async function startServer(
       gateway.startDraining();
       await chat.finish(config.SHUTDOWN_GRACE_MS);
       sweeper.stop();
+      await spotify?.sync.stop();
       await gateway.close();
       await providers.close();
       await shared.close();

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import type { ModelRouter } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
 import type { SharedState } from '../shared-state/index.js';
+import type { SpotifyService } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
 import { requireAdminToken } from './admin-auth.js';
 import { requireBearerToken } from './authenticate.js';
@@ -22,6 +23,7 @@ import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerProvidersRoute } from './routes/providers-route.js';
 import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerSpotifyCallback, registerSpotifyRoutes } from './routes/spotify-routes.js';
 import { SiteKeyAccess } from './site-key-access.js';
 import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
 import { socketCorsOrigin } from './socket/socket-cors.js';
@@ -37,6 +39,8 @@ export interface GatewayOptions {
   router: ModelRouter;
   /** Rooms and rate limits: per process, or spanning every instance (Redis). */
   shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter' | 'status'>;
+  /** Sign-in with Spotify and playlist export; null (routes say how to enable it) without SPOTIFY_CLIENT_ID. */
+  spotify?: { service: SpotifyService; redirectUri: string } | null;
 }
 
 export interface Gateway {
@@ -94,6 +98,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await registerWidgetCors(widget);
     registerAuthRoutes(widget, { store, tokens, siteKeys });
   });
+  const spotify = {
+    spotify: options.spotify?.service ?? null,
+    redirectUri: options.spotify?.redirectUri ?? null,
+  };
+  registerSpotifyCallback(app, { ...spotify, tokens });
   await app.register(async (admin) => {
     requireAdminToken(admin, config.ADMIN_TOKEN);
     registerAdminSiteKeyRoutes(admin, { store, siteKeys });
@@ -127,6 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registerSessionRoutes(api, { chat: options.chat, sink });
     registerRecommendRoute(api, { recommender: options.recommender });
     registerProvidersRoute(api, { router: options.router });
+    registerSpotifyRoutes(api, spotify);
   });
   if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
     await registerClientFiles(app, clientDistDirectory);
