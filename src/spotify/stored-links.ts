@@ -1,3 +1,4 @@
+import { isEchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SpotifyAccount, SpotifyAccountStore, SpotifyTokenFields } from '../store/index.js';
 import { RefreshingTokenProvider } from './refreshing-token-provider.js';
@@ -83,11 +84,27 @@ export class StoredLinks {
   async api(account: SpotifyAccount): Promise<SpotifyApi> {
     const tokens = new RefreshingTokenProvider({
       tokens: await this.tokens(account),
-      accounts: this.#options.accounts,
+      accounts: { refresh: (refreshToken) => this.#refresh(account.userId, refreshToken) },
       onRefreshed: (fresh) => this.#save(account.spotifyUserId, fresh),
     });
     const { apiBaseUrl, fetch, sleep, retry } = this.#options;
     return new SpotifyApi({ apiBaseUrl, tokens, fetch, sleep, retry });
+  }
+
+  /**
+   * Spotify may rotate the refresh token, retiring the old one. When another request (here or on another
+   * instance) refreshed first, ours is refused, but the store already holds the tokens it got: use those.
+   */
+  async #refresh(userId: string, refreshToken: string): Promise<SpotifyTokens> {
+    try {
+      return await this.#options.accounts.refresh(refreshToken);
+    } catch (error) {
+      if (!(isEchoError(error) && error.code === 'unauthorized')) throw error;
+      const stored = await this.get(userId);
+      const tokens = stored === null ? null : await this.tokens(stored);
+      if (tokens === null || tokens.refreshToken === refreshToken) throw error;
+      return tokens;
+    }
   }
 
   async #save(spotifyUserId: string, tokens: SpotifyTokens): Promise<void> {
