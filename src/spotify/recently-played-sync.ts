@@ -85,8 +85,9 @@ export class RecentlyPlayedSync {
     return synced;
   }
 
-  /** Syncs one listener now (after sign-in), unless another sync of theirs is under way; null then. */
+  /** Syncs one listener now (after sign-in), unless another sync of theirs is under way (or the server is closing); null then. */
   async syncListener(userId: string): Promise<ListenerSync | null> {
+    if (this.#stopped) return null;
     const account = await this.#options.links.get(userId);
     if (account === null) return null;
     const work = this.#sync(account);
