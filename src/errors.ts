@@ -11,6 +11,7 @@ export const errorCatalog = {
   not_found: { status: 404, retryable: false, message: 'Not found' },
   payload_too_large: { status: 413, retryable: false, message: 'Payload too large' },
   busy: { status: 409, retryable: true, message: 'Too many turns are queued for this session' },
+  conflict: { status: 409, retryable: false, message: 'Not possible in the current state' },
   rate_limited: { status: 429, retryable: true, message: 'Too many requests' },
   budget_exceeded: { status: 402, retryable: false, message: 'Daily budget for this listener is spent' },
   cancelled: { status: 499, retryable: false, message: 'Cancelled' },

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createProviders } from './providers/index.js';
 import { createRecommender, loadCatalog } from './recommend/index.js';
 import { createSharedState } from './shared-state/index.js';
+import { createSpotify } from './spotify/index.js';
 import { createStore, startExpirySweeper } from './store/index.js';
 
 export interface RunningServer {
@@ -68,6 +69,7 @@ export async function startServer(
     logger: log,
     limits: { maxInputBytes: config.IMPORT_MAX_UPLOAD_MB * 1024 * 1024 },
   });
+  const spotify = createSpotify({ config, store, recommender, logger: log });
   await shared.announce(store.location);
   const gateway = await createGateway({
     config,
@@ -78,10 +80,12 @@ export async function startServer(
     router,
     imports,
     shared,
+    spotify,
   });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
   // Turns an instance that is gone (or this one, before a restart) left unfinished.
   chat.startRecovery(gateway.sink);
+  spotify?.sync.start();
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
@@ -94,6 +98,7 @@ export async function startServer(
       await chat.finish(config.SHUTDOWN_GRACE_MS);
       await imports.close();
       sweeper.stop();
+      await spotify?.sync.stop();
       await gateway.close();
       await providers.close();
       await shared.close();

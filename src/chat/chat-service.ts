@@ -56,7 +56,7 @@ const unfinishedReasons = new Set(['interrupted', 'error']);
 /** Recent conversations kept in memory: about 64 MB of text at most, each dropped after 15 idle minutes. */
 const MEMORY_MAX_CHARS = 32_000_000;
 const MEMORY_IDLE_MS = 15 * 60_000;
-/** Session owners remembered (a session never changes hands), sparing a store read per message. */
+/** Session owners remembered, sparing a store read per message (a mismatch is read again). */
 const OWNERS_CACHED = 100_000;
 /** Deleted sessions remembered; needed only while their rows are being removed, so a bound is enough. */
 const DELETED_REMEMBERED = 10_000;
@@ -123,9 +123,9 @@ export class ChatService {
   /** `authorizeSession` without the session itself: from memory when this instance has seen it. */
   private async authorizeSessionId(userId: string, sessionId: string): Promise<void> {
     if (this.deleted.has(sessionId)) throw notFound(sessionId);
-    const owner = this.owners.get(sessionId);
-    if (owner === undefined) await this.authorizeSession(userId, sessionId);
-    else assertOwner(owner, userId);
+    // A session changes hands only when a guest is merged into a listener (store.mergeUsers), so a cached
+    // owner that disagrees is read again before the listener is refused.
+    if (this.owners.get(sessionId) !== userId) await this.authorizeSession(userId, sessionId);
   }
 
   /** A new name from the listener; the session keeps its place in the list (see the store). */

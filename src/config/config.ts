@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../errors.js';
+import { requireSpotifyCompanions, spotifySettingsShape } from '../spotify/index.js';
 import { trustProxySchema } from './trust-proxy.js';
 
 const boolean = z
@@ -56,9 +57,14 @@ export const configSchema = z.object({
   // false, a hop count or proxy addresses/CIDRs; `true` is refused (anyone could spoof X-Forwarded-For).
   TRUST_PROXY: trustProxySchema,
   SERVE_CLIENT: boolean.default(true),
+  // Spotify sign-in, recently-played sync and playlist export; off without SPOTIFY_CLIENT_ID (docs/spotify.md).
+  ...spotifySettingsShape,
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The checks that span several variables. */
+const checkedConfigSchema = configSchema.superRefine(requireSpotifyCompanions);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -66,7 +72,7 @@ export class ConfigError extends Error {
 
 /** Reads the environment once; a bad value stops start-up with the variable's name and the problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = configSchema.safeParse(env);
+  const result = checkedConfigSchema.safeParse(env);
   if (!result.success) throw new ConfigError(`Invalid configuration: ${describeIssues(result.error.issues)}`);
   return result.data;
 }

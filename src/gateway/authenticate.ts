@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The listener named by the bearer token; set on every authenticated route. */
     userId: string;
+    /** The site key a widget's token is scoped to; null for the page's own tokens. */
+    siteKey: string | null;
   }
 }
 
@@ -26,9 +28,11 @@ export function requireBearerToken(
   siteKeys: Pick<SiteKeyAccess, 'authorize'>,
 ): void {
   app.decorateRequest('userId', '');
+  app.decorateRequest('siteKey', null);
   app.addHook('preHandler', async (request) => {
     const claims = await tokens.verify(bearerToken(request));
     await siteKeys.authorize(claims, request.headers.origin);
     request.userId = claims.userId;
+    request.siteKey = claims.siteKey ?? null;
   });
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import type { ModelRouter } from '../providers/index.js';
 import type { Recommender } from '../recommend/index.js';
 import type { SharedState } from '../shared-state/index.js';
+import type { SpotifyService } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
 import { requireAdminToken } from './admin-auth.js';
 import { requireBearerToken } from './authenticate.js';
@@ -25,6 +26,7 @@ import { registerImportRoutes } from './routes/import-routes.js';
 import { registerProvidersRoute } from './routes/providers-route.js';
 import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerSpotifyCallback, registerSpotifyRoutes } from './routes/spotify-routes.js';
 import { registerStatsRoutes } from './routes/stats-routes.js';
 import { SiteKeyAccess } from './site-key-access.js';
 import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   imports: HistoryImports;
   /** Rooms and rate limits: per process, or spanning every instance (Redis). */
   shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter' | 'status'>;
+  /** Sign-in with Spotify and playlist export; null (routes say how to enable it) without SPOTIFY_CLIENT_ID. */
+  spotify?: { service: SpotifyService; redirectUri: string } | null;
 }
 
 export interface Gateway {
@@ -99,6 +103,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await registerWidgetCors(widget);
     registerAuthRoutes(widget, { store, tokens, siteKeys });
   });
+  const spotify = {
+    spotify: options.spotify?.service ?? null,
+    redirectUri: options.spotify?.redirectUri ?? null,
+  };
+  registerSpotifyCallback(app, { ...spotify, tokens });
   await app.register(async (admin) => {
     requireAdminToken(admin, config.ADMIN_TOKEN);
     registerAdminSiteKeyRoutes(admin, { store, siteKeys });
@@ -140,6 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       maxFileBytes: config.IMPORT_MAX_UPLOAD_MB * 1024 * 1024,
       maxFiles: 50,
     });
+    registerSpotifyRoutes(api, spotify);
   });
   if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
     await registerClientFiles(app, clientDistDirectory);

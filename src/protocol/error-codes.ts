@@ -10,6 +10,7 @@ export const errorCodes = [
   'not_found',
   'payload_too_large',
   'busy',
+  'conflict',
   'rate_limited',
   'budget_exceeded',
   'cancelled',

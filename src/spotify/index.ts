@@ -1,3 +1,5 @@
+export { createSpotify, type SpotifyWiring } from './create-spotify.js';
+export { resolveEncryptionKey } from './encryption-key-file.js';
 export {
   decodeEncryptionKey,
   encryptionKeyId,
@@ -12,6 +14,11 @@ export {
 } from './pending-sign-in-store.js';
 export { authorizeUrl, codeChallenge, createCodeVerifier, createState } from './pkce.js';
 export { type ExportedPlaylist, exportPlaylist, type PlaylistExport } from './playlist-export.js';
+export {
+  type ListenerSync,
+  RecentlyPlayedSync,
+  type RecentlyPlayedSyncOptions,
+} from './recently-played-sync.js';
 export {
   defaultRefreshMarginMs,
   RefreshingTokenProvider,
@@ -37,10 +44,19 @@ export type {
   SpotifyUser,
 } from './spotify-records.js';
 export {
+  type FinishedSignIn,
+  type PlaylistRequest,
+  type RecommendationPlaylist,
+  SpotifyService,
+  type SpotifyServiceOptions,
+  type SpotifyStatus,
+} from './spotify-service.js';
+export {
   requireSpotifyCompanions,
   type SpotifySettings,
   spotifySettingsSchema,
   spotifySettingsShape,
 } from './spotify-settings.js';
 export type { SpotifyTokens, TokenProvider } from './spotify-tokens.js';
+export { StoredLinks, type StoredLinksOptions } from './stored-links.js';
 export { createTokenCipher, type TokenCipher, type TokenCipherKeys } from './token-cipher.js';

@@ -39,6 +39,8 @@ export interface SpotifySignInStart {
 }
 
 export interface SpotifySignInResult {
+  /** The listener who started the sign-in (from the pending record). */
+  userId: string;
   spotifyUserId: string;
   displayName: string | null;
   tokens: SpotifyTokens;
@@ -46,7 +48,12 @@ export interface SpotifySignInResult {
 
 /** The query of Spotify's redirect back, plus who is signed in to this service. */
 export interface SpotifySignInCallback {
-  userId: string;
+  /**
+   * Who is signed in here, when the redirect carries it; then it must be who started the sign-in. Left out
+   * (a plain browser redirect has no bearer token), the pending record says who, and the caller binds the
+   * flow to the browser some other way (a cookie set when it started).
+   */
+  userId?: string;
   state: string;
   code?: string;
   /** Spotify's `error` (e.g. `access_denied` when the listener declined). */
@@ -96,7 +103,7 @@ export class SpotifySignIn {
       throw new EchoError('invalid', 'Spotify sign-in state unknown or already used; sign in again');
     if (pending.expiresAt <= this.#now())
       throw new EchoError('invalid', 'Spotify sign-in expired; sign in again');
-    if (pending.userId !== callback.userId) {
+    if (callback.userId !== undefined && pending.userId !== callback.userId) {
       throw new EchoError('forbidden', 'This Spotify sign-in was started by another listener');
     }
     if (callback.error !== undefined) {
@@ -109,7 +116,7 @@ export class SpotifySignIn {
       codeVerifier: pending.verifier,
     });
     const user = await this.#profile(tokens.accessToken);
-    return { spotifyUserId: user.id, displayName: user.displayName, tokens };
+    return { userId: pending.userId, spotifyUserId: user.id, displayName: user.displayName, tokens };
   }
 
   /** The token is minutes old, so a 401 here is not worth a refresh: it fails as `unauthorized`. */

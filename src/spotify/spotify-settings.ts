@@ -7,7 +7,7 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value));
 
 /**
- * The Spotify settings, to merge into src/config's schema (`configSchema.extend(spotifySettingsShape)` and
+ * The Spotify settings, merged into src/config's schema (`...spotifySettingsShape` and
  * `.superRefine(requireSpotifyCompanions)`). All optional: without SPOTIFY_CLIENT_ID, Spotify is off.
  */
 export const spotifySettingsShape = {
@@ -18,7 +18,7 @@ export const spotifySettingsShape = {
   SPOTIFY_API_URL: z.url().default('https://api.spotify.com'),
   // Recently played keeps only a listener's last 50 tracks (about three hours): sync well within that.
   SPOTIFY_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(120).default(30),
-  /** 32 bytes, hex or base64: the key tokens are encrypted under. */
+  /** 32 bytes, hex or base64: the key tokens are encrypted under. Unset: one generated into DATA_DIR. */
   ENCRYPTION_KEY: optionalString.pipe(encryptionKeySchema.optional()),
   /** Comma-separated older keys, still read after a rotation. */
   ENCRYPTION_KEYS_PREVIOUS: optionalString.pipe(previousEncryptionKeysSchema.optional()),
@@ -27,16 +27,20 @@ export const spotifySettingsShape = {
 interface SpotifyValues {
   SPOTIFY_CLIENT_ID?: string | undefined;
   SPOTIFY_REDIRECT_URI?: string | undefined;
-  ENCRYPTION_KEY?: Buffer | undefined;
 }
 
-/** With SPOTIFY_CLIENT_ID set, sign-in needs its redirect and tokens need a key. */
+/**
+ * With SPOTIFY_CLIENT_ID set, sign-in needs its redirect. ENCRYPTION_KEY may stay unset: a key is then
+ * generated once and kept in DATA_DIR (resolveEncryptionKey), so a fresh machine works.
+ */
 export function requireSpotifyCompanions(values: SpotifyValues, context: z.RefinementCtx): void {
   if (values.SPOTIFY_CLIENT_ID === undefined) return;
-  for (const name of ['SPOTIFY_REDIRECT_URI', 'ENCRYPTION_KEY'] as const) {
-    if (values[name] === undefined) {
-      context.addIssue({ code: 'custom', path: [name], message: 'required when SPOTIFY_CLIENT_ID is set' });
-    }
+  if (values.SPOTIFY_REDIRECT_URI === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['SPOTIFY_REDIRECT_URI'],
+      message: 'required when SPOTIFY_CLIENT_ID is set',
+    });
   }
 }
 

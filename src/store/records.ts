@@ -195,3 +195,47 @@ export interface NewSiteKey {
   name: string;
   origins: string[];
 }
+
+/**
+ * A listener's link to their Spotify account. The tokens are the token cipher's ciphertext: the store never
+ * holds them in the clear, and it neither encrypts nor decrypts.
+ */
+export interface SpotifyAccount {
+  userId: string;
+  spotifyUserId: string;
+  displayName: string | null;
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token stops working, in milliseconds since the epoch. */
+  expiresAt: number;
+  scope: string;
+  /** The recently-played cursor (milliseconds since the epoch) the next sync starts after; null before the first. */
+  lastSyncAfter: number | null;
+  /** When the last sync started (it claims the listener by setting this); null before the first. */
+  lastSyncAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export type SpotifyTokenFields = Pick<SpotifyAccount, 'accessToken' | 'refreshToken' | 'expiresAt' | 'scope'>;
+export type NewSpotifyAccount = Pick<SpotifyAccount, 'userId' | 'spotifyUserId' | 'displayName'> &
+  SpotifyTokenFields;
+
+/** A Spotify sign-in started and not yet finished (src/spotify's PendingSignIn, as stored). */
+export interface PendingSignInRecord {
+  state: string;
+  userId: string;
+  verifier: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** What mergeUsers moved from one listener to the other. */
+export interface UserMergeReport {
+  sessions: number;
+  feedback: number;
+  /** Plays moved; plays the other listener already had (same time, track and artist) are dropped. */
+  plays: number;
+  duplicatePlays: number;
+  usage: number;
+  importJobs: number;
+}

@@ -5,8 +5,10 @@ import type {
   JobStore,
   ListeningStore,
   Part,
+  PendingSignInStore,
   RecommendationStore,
   SiteKeyStore,
+  SpotifyAccountStore,
   Store,
   StoreLifecycle,
   StoreParts,
@@ -71,5 +73,7 @@ export function guardStore<Lifecycle extends StoreLifecycle>(
     guardRole<UsageStore>(parts.usage),
     guardRole<TurnProgressStore>(parts.turns),
     guardRole<SiteKeyStore>(parts.siteKeys),
+    guardRole<SpotifyAccountStore>(parts.spotifyAccounts),
+    guardRole<PendingSignInStore>(parts.pendingSignIns),
   );
 }

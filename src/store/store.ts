@@ -14,16 +14,21 @@ import type {
   NewMessage,
   NewRecommendation,
   NewSiteKey,
+  NewSpotifyAccount,
   NewTurnProgress,
   NewUsageRecord,
   Page,
   PageRequest,
+  PendingSignInRecord,
   Recommendation,
   Session,
   SiteKey,
+  SpotifyAccount,
+  SpotifyTokenFields,
   TasteTrack,
   TurnProgress,
   User,
+  UserMergeReport,
 } from './records.js';
 
 /**
@@ -66,6 +71,15 @@ export interface ConversationStore {
   listMessages(sessionId: string, query: { afterSeq: number; limit: number }): Promise<Page<Message>>;
   /** The last `limit` messages in ascending seq order (for building model context). */
   recentMessages(sessionId: string, limit: number): Promise<Message[]>;
+
+  /**
+   * Moves everything `fromUserId` owns to `intoUserId` and removes the first listener: sessions (with their
+   * recommendations and turn progress), feedback, listening history (plays the second already has are
+   * dropped), usage and import jobs. A guest who signs in to an account that exists keeps their sessions
+   * and taste. The first listener's Spotify link moves too when the second has none, else it is dropped.
+   * Safe to call again after an interruption; merging a listener into itself changes nothing.
+   */
+  mergeUsers(fromUserId: string, intoUserId: string): Promise<UserMergeReport>;
 }
 
 /** Recommendation sets (which expire) and the feedback listeners give on them. */
@@ -99,8 +113,14 @@ export interface ListeningStore {
    * as EchoError('invalid') and add nothing of the batch.
    */
   addListeningHistory(events: NewListeningEvent[]): Promise<{ inserted: number; duplicates: number }>;
-  /** Newest first. Without userId: every listener's history. */
-  listListeningHistory(filter: { userId?: string }, page: PageRequest): Promise<Page<ListeningEvent>>;
+  /**
+   * Newest first. Without userId: every listener's history. `from` (inclusive) and `to` (exclusive) bound
+   * playedAt, e.g. to read the plays around a few recent ones.
+   */
+  listListeningHistory(
+    filter: { userId?: string; from?: string; to?: string },
+    page: PageRequest,
+  ): Promise<Page<ListeningEvent>>;
   /** Totals, top lists and plays by hour of week, from the (userId, playedAt) index's range. */
   listeningStats(query: ListeningStatsQuery): Promise<ListeningStats>;
   /** The listener's most played tracks outside private sessions, most plays first, at most `limit`. */
@@ -141,6 +161,46 @@ export interface SiteKeyStore {
   revokeSiteKey(key: string): Promise<SiteKey | null>;
 }
 
+/**
+ * Listeners' links to their Spotify accounts: unique on userId and on spotifyUserId. Tokens arrive
+ * encrypted. Sync bookkeeping is keyed by the Spotify account, whose recently played it follows.
+ */
+export interface SpotifyAccountStore {
+  /**
+   * Links the listener to the Spotify account, or refreshes their link to it (tokens, display name; the
+   * sync cursor stays). Returns the stored link of that Spotify account: when another listener already
+   * has it, theirs, unchanged (the caller decides whether to merge). Linking a different Spotify account
+   * replaces the listener's old link and its cursor.
+   */
+  linkSpotifyAccount(input: NewSpotifyAccount): Promise<SpotifyAccount>;
+  getSpotifyAccount(userId: string): Promise<SpotifyAccount | null>;
+  findBySpotifyUser(spotifyUserId: string): Promise<SpotifyAccount | null>;
+  /** New (refreshed or re-encrypted) tokens; null when the Spotify account is no longer linked. */
+  updateSpotifyTokens(spotifyUserId: string, tokens: SpotifyTokenFields): Promise<SpotifyAccount | null>;
+  /** Deletes the link and its tokens; false when there was none. */
+  unlinkSpotifyAccount(userId: string): Promise<boolean>;
+  /** Every link, in spotifyUserId order, paged: what the recently-played sync walks. */
+  listLinkedForSync(limit: number, cursor?: string): Promise<Page<SpotifyAccount>>;
+  /**
+   * Compare-and-set of lastSyncAt: sets it to `at` only while it is still `expected`, and says whether it
+   * did. Of several instances claiming the same sync, exactly one gets true.
+   */
+  claimSpotifySync(spotifyUserId: string, claim: { expected: string | null; at: string }): Promise<boolean>;
+  /** Where the next sync starts (recently played's `after` cursor). */
+  saveSpotifySyncCursor(spotifyUserId: string, lastSyncAfter: number | null): Promise<void>;
+}
+
+/** Spotify sign-ins between the redirect out and the redirect back (src/spotify's PendingSignInStore). */
+export interface PendingSignInStore {
+  /** Also deletes the records already past expiry, so abandoned sign-ins do not pile up. */
+  savePendingSignIn(pending: PendingSignInRecord): Promise<void>;
+  /**
+   * Reads and deletes in one step: of two concurrent takes of one state, one gets the record and the
+   * other null. Expired records are returned too; the caller checks expiresAt.
+   */
+  takePendingSignIn(state: string): Promise<Omit<PendingSignInRecord, 'state'> | null>;
+}
+
 /** Opening is the adapter's factory; this is what an open store does about its own life. */
 export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'mongo';
@@ -163,7 +223,9 @@ export type Store = StoreLifecycle &
   JobStore &
   UsageStore &
   TurnProgressStore &
-  SiteKeyStore;
+  SiteKeyStore &
+  SpotifyAccountStore &
+  PendingSignInStore;
 
 /** The per-area parts an adapter implements, one per role; see guardStore(). */
 export interface StoreParts {
@@ -175,6 +237,8 @@ export interface StoreParts {
   usage: Part<UsageStore>;
   turns: Part<TurnProgressStore>;
   siteKeys: Part<SiteKeyStore>;
+  spotifyAccounts: Part<SpotifyAccountStore>;
+  pendingSignIns: Part<PendingSignInStore>;
 }
 
 /** A role as an adapter's part implements it: as is, or answering at once (better-sqlite3 is synchronous). */

@@ -34,6 +34,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('has Spotify off by default, and needs its redirect URI (not a key) once SPOTIFY_CLIENT_ID is set', () => {
+    const off = loadConfig({});
+    expect(off.SPOTIFY_CLIENT_ID).toBeUndefined();
+    expect(off.SPOTIFY_SYNC_INTERVAL_MINUTES).toBe(30);
+    expect(() => loadConfig({ SPOTIFY_CLIENT_ID: 'client' })).toThrow(
+      /SPOTIFY_REDIRECT_URI: required when SPOTIFY_CLIENT_ID is set/,
+    );
+    const config = loadConfig({
+      SPOTIFY_CLIENT_ID: 'client',
+      SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:3000/api/v1/spotify/callback',
+    });
+    expect(config.ENCRYPTION_KEY).toBeUndefined();
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'short' })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', REDIS_URL: '' })).toMatchObject({
       MONGODB_URI: undefined,

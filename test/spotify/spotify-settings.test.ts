@@ -55,10 +55,14 @@ describe('spotify settings', () => {
     );
   });
 
-  it('needs a redirect URI and a key once SPOTIFY_CLIENT_ID is set', () => {
+  it('needs a redirect URI once SPOTIFY_CLIENT_ID is set, but no key (one is generated)', () => {
     const message = problems({ SPOTIFY_CLIENT_ID: 'client' });
-    expect(message).toContain('SPOTIFY_REDIRECT_URI: required when SPOTIFY_CLIENT_ID is set');
-    expect(message).toContain('ENCRYPTION_KEY: required when SPOTIFY_CLIENT_ID is set');
+    expect(message).toBe('SPOTIFY_REDIRECT_URI: required when SPOTIFY_CLIENT_ID is set');
     expect(problems({ SPOTIFY_REDIRECT_URI: 'not a url' })).toContain('SPOTIFY_REDIRECT_URI');
+    const settings = spotifySettingsSchema.parse({
+      SPOTIFY_CLIENT_ID: 'client',
+      SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:3000/api/v1/spotify/callback',
+    });
+    expect(settings.ENCRYPTION_KEY).toBeUndefined();
   });
 });

@@ -152,3 +152,42 @@ describe('sqlite migration 5', () => {
     await store.close();
   });
 });
+
+describe('sqlite migration 7', () => {
+  it('a version-6 database gains Spotify links and pending sign-ins and keeps its plays', async () => {
+    const path = join(directory, 'version-6.db');
+    const database = openSqliteDatabase(path);
+    applySqliteMigrations(
+      database,
+      sqliteMigrations.filter((migration) => migration.version <= 6),
+    );
+    database
+      .prepare(
+        `INSERT INTO listening_history (user_id, track_id, track_name, artist_name, played_at, ms_played, source)
+         VALUES ('u1', NULL, 'kept', 'A', '2024-01-01T10:00:00.000Z', 200000, 'account')`,
+      )
+      .run();
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    expect((await store.listListeningHistory({ userId: 'u1' }, { limit: 10 })).items).toHaveLength(1);
+    const link = await store.linkSpotifyAccount({
+      userId: 'u1',
+      spotifyUserId: 'sp1',
+      displayName: null,
+      accessToken: 'v1.k.a',
+      refreshToken: 'v1.k.r',
+      expiresAt: 1,
+      scope: '',
+    });
+    expect(await store.findBySpotifyUser('sp1')).toEqual(link);
+    await store.savePendingSignIn({
+      state: 's',
+      userId: 'u1',
+      verifier: 'v',
+      expiresAt: Date.now() + 60_000,
+    });
+    expect(await store.takePendingSignIn('s')).toMatchObject({ userId: 'u1' });
+    await store.close();
+  });
+});

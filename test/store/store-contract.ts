@@ -5,8 +5,10 @@ import { describeCatalogCases } from './contract/catalog-cases.js';
 import { describeConversationCases } from './contract/conversation-cases.js';
 import { describeLifecycleCases } from './contract/lifecycle-cases.js';
 import { describeListeningStatsCases } from './contract/listening-stats-cases.js';
+import { describeMergeUserCases } from './contract/merge-user-cases.js';
 import { describeSessionChangeCases } from './contract/session-change-cases.js';
 import { describeSiteKeyCases } from './contract/site-key-cases.js';
+import { describeSpotifyAccountCases } from './contract/spotify-account-cases.js';
 import { describeTurnProgressCases } from './contract/turn-progress-cases.js';
 
 /** Hands each test the store under test; throws outside a test. */
@@ -47,5 +49,7 @@ export function describeStoreContract(
     describeListeningStatsCases(store);
     describeTurnProgressCases(store);
     describeSiteKeyCases(store);
+    describeSpotifyAccountCases(store);
+    describeMergeUserCases(store);
   });
 }

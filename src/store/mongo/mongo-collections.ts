@@ -4,9 +4,12 @@ import type {
   HistoryDocument,
   ImportJobDocument,
   MessageDocument,
+  PendingSignInDocument,
   RecommendationDocument,
   SessionDocument,
   SiteKeyDocument,
+  SpotifyAccountDocument,
+  SpotifySyncClaimDocument,
   TrackDocument,
   TurnProgressDocument,
   UsageDocument,
@@ -26,6 +29,9 @@ export interface MongoCollections {
   usage: Collection<UsageDocument>;
   turnProgress: Collection<TurnProgressDocument>;
   siteKeys: Collection<SiteKeyDocument>;
+  spotifyAccounts: Collection<SpotifyAccountDocument>;
+  spotifySyncClaims: Collection<SpotifySyncClaimDocument>;
+  pendingSignIns: Collection<PendingSignInDocument>;
 }
 
 export function collectionsOf(db: Db): MongoCollections {
@@ -41,5 +47,8 @@ export function collectionsOf(db: Db): MongoCollections {
     usage: db.collection<UsageDocument>('usage'),
     turnProgress: db.collection<TurnProgressDocument>('turn_progress'),
     siteKeys: db.collection<SiteKeyDocument>('site_keys'),
+    spotifyAccounts: db.collection<SpotifyAccountDocument>('spotify_accounts'),
+    spotifySyncClaims: db.collection<SpotifySyncClaimDocument>('spotify_sync_claims'),
+    pendingSignIns: db.collection<PendingSignInDocument>('pending_sign_ins'),
   };
 }

@@ -2,7 +2,16 @@ import type { Filter } from 'mongodb';
 import { EchoError } from '../../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
 import { newId } from '../ids.js';
-import type { AppendResult, Message, NewMessage, Page, PageRequest, Session, User } from '../records.js';
+import type {
+  AppendResult,
+  Message,
+  NewMessage,
+  Page,
+  PageRequest,
+  Session,
+  User,
+  UserMergeReport,
+} from '../records.js';
 import type { ConversationStore } from '../store.js';
 import { nowIso } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
@@ -16,6 +25,7 @@ import {
 } from './mongo-documents.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import type { ServerTraits } from './mongo-server-traits.js';
+import { mergeMongoUsers } from './mongo-user-merge.js';
 import { inFlightGapMs, settledMessages } from './settled-messages.js';
 
 /** Bounds the retries of a seq collision (possible only on servers without atomic findAndModify). */
@@ -103,6 +113,10 @@ export class MongoConversations implements ConversationStore {
    * as not_found, so the rows after it cannot be joined by new ones (only an append already past its seq
    * reservation could still land, unseen). A delete interrupted half-way is finished by calling again.
    */
+  mergeUsers(fromUserId: string, intoUserId: string): Promise<UserMergeReport> {
+    return mergeMongoUsers(this.#collections, fromUserId, intoUserId);
+  }
+
   async deleteSession(id: string): Promise<boolean> {
     const { deletedCount } = await this.#collections.sessions.deleteOne({ _id: id });
     await this.#collections.messages.deleteMany({ sessionId: id });

@@ -4,9 +4,11 @@ import type {
   ImportJob,
   ListeningEvent,
   Message,
+  PendingSignInRecord,
   Recommendation,
   Session,
   SiteKey,
+  SpotifyAccount,
   TurnProgress,
   UsageRecord,
   User,
@@ -43,6 +45,26 @@ export type ImportJobDocument = Omit<ImportJob, 'id' | 'report'> & {
 export type UsageDocument = Omit<UsageRecord, 'id'> & { _id: string };
 export type TurnProgressDocument = Omit<TurnProgress, 'turnId'> & { _id: string };
 export type SiteKeyDocument = Omit<SiteKey, 'key' | 'revokedAt'> & { _id: string; revokedAt?: string | null };
+/** Keyed by the Spotify account (unique by construction); userId has a unique index of its own. */
+export type SpotifyAccountDocument = Omit<
+  SpotifyAccount,
+  'spotifyUserId' | 'displayName' | 'lastSyncAfter' | 'lastSyncAt'
+> & {
+  _id: string;
+  displayName?: string | null;
+  lastSyncAfter?: number | null;
+  lastSyncAt?: string | null;
+};
+export type PendingSignInDocument = Omit<PendingSignInRecord, 'state'> & { _id: string };
+/**
+ * One won claim of a sync: `_id` is the Spotify account and the lastSyncAt it claimed from, so the unique
+ * `_id` lets exactly one instance win, even on servers whose updates are not atomic (FerretDB).
+ */
+export interface SpotifySyncClaimDocument {
+  _id: string;
+  spotifyUserId: string;
+  at: string;
+}
 
 /** Renames `_id` back to `id`; the rest of the document is already the record. */
 export function fromDocument<Document extends { _id: string }>(
@@ -99,4 +121,16 @@ export function toListeningEvent(document: HistoryDocument): ListeningEvent {
 /** Jobs created before history imports have no report (and FerretDB may drop a null one). */
 export function toImportJob(document: ImportJobDocument): ImportJob {
   return { ...fromDocument(document), report: document.report ?? null };
+}
+
+/** FerretDB 1.24 may drop null fields, so missing ones read as null. */
+export function toSpotifyAccount(document: SpotifyAccountDocument): SpotifyAccount {
+  const { _id, displayName, lastSyncAfter, lastSyncAt, ...rest } = document;
+  return {
+    ...rest,
+    spotifyUserId: _id,
+    displayName: displayName ?? null,
+    lastSyncAfter: lastSyncAfter ?? null,
+    lastSyncAt: lastSyncAt ?? null,
+  };
 }

@@ -102,3 +102,11 @@ export async function createTurnProgressIndex(db: Db): Promise<void> {
 export async function createSiteKeyIndex(db: Db): Promise<void> {
   await collectionsOf(db).siteKeys.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest' });
 }
+
+/** Version 5: Spotify links (one per listener), sync claims by account, pending sign-ins by expiry. Idempotent. */
+export async function createSpotifyIndexes(db: Db): Promise<void> {
+  const collections = collectionsOf(db);
+  await collections.spotifyAccounts.createIndex({ userId: 1 }, { name: 'by_user', unique: true });
+  await collections.spotifySyncClaims.createIndex({ spotifyUserId: 1, at: 1 }, { name: 'by_account' });
+  await collections.pendingSignIns.createIndex({ expiresAt: 1 }, { name: 'by_expiry' });
+}

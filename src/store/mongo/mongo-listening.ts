@@ -1,4 +1,4 @@
-import { type Filter, MongoBulkWriteError } from 'mongodb';
+import { type Collection, type Filter, MongoBulkWriteError } from 'mongodb';
 import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
 import { newId } from '../ids.js';
 import { statsBounds, toStoredPlay } from '../listening-events.js';
@@ -13,6 +13,7 @@ import type {
   TasteTrack,
 } from '../records.js';
 import type { ListeningStore } from '../store.js';
+import { toIsoTime } from '../time.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { type HistoryDocument, toListeningEvent } from './mongo-documents.js';
 import { duplicateKeyCode } from './mongo-errors.js';
@@ -34,26 +35,23 @@ export class MongoListening implements ListeningStore {
       const play = toStoredPlay(event);
       return { ...play, _id: newId() };
     });
-    const inserted = await this.#insertIgnoringDuplicates(documents);
+    const inserted = await insertPlaysIgnoringDuplicates(this.#collections.history, documents);
     return { inserted, duplicates: events.length - inserted };
   }
 
-  /** Unordered insert: every new play goes in, and the unique index rejects the ones already stored. */
-  async #insertIgnoringDuplicates(documents: HistoryDocument[]): Promise<number> {
-    try {
-      return (await this.#collections.history.insertMany(documents, { ordered: false })).insertedCount;
-    } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.some((writeError) => writeError.code !== duplicateKeyCode)) throw error;
-      return error.insertedCount;
-    }
-  }
-
-  async listListeningHistory(filter: { userId?: string }, page: PageRequest): Promise<Page<ListeningEvent>> {
+  async listListeningHistory(
+    filter: { userId?: string; from?: string; to?: string },
+    page: PageRequest,
+  ): Promise<Page<ListeningEvent>> {
     const limit = clampLimit(page.limit);
     const query: Filter<HistoryDocument> = {};
     if (filter.userId !== undefined) query.userId = filter.userId;
+    if (filter.from !== undefined || filter.to !== undefined) {
+      query.playedAt = {
+        ...(filter.from === undefined ? {} : { $gte: toIsoTime(filter.from, 'from') }),
+        ...(filter.to === undefined ? {} : { $lt: toIsoTime(filter.to, 'to') }),
+      };
+    }
     if (page.cursor !== undefined) {
       const [playedAt, id] = decodeCursor(page.cursor, ['string', 'string'] as const);
       query.$or = [{ playedAt: { $lt: playedAt } }, { playedAt, _id: { $lt: id } }];
@@ -97,6 +95,22 @@ export class MongoListening implements ListeningStore {
         genre: document.genre ?? null,
       });
     }
+  }
+}
+
+/** Unordered insert: every new play goes in, and the unique index rejects the ones already stored. */
+export async function insertPlaysIgnoringDuplicates(
+  history: Collection<HistoryDocument>,
+  documents: HistoryDocument[],
+): Promise<number> {
+  if (documents.length === 0) return 0;
+  try {
+    return (await history.insertMany(documents, { ordered: false })).insertedCount;
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (writeErrors.some((writeError) => writeError.code !== duplicateKeyCode)) throw error;
+    return error.insertedCount;
   }
 }
 

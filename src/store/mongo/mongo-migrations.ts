@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import {
   createMongoIndexes,
   createSiteKeyIndex,
+  createSpotifyIndexes,
   createTurnProgressIndex,
   dropTrackSearchText,
 } from './mongo-indexes.js';
@@ -32,6 +33,7 @@ export const mongoMigrations: readonly MongoMigration[] = [
   { version: 2, name: 'tracks lose the unused text-search field', up: dropTrackSearchText },
   { version: 3, name: 'running turns save their progress', up: createTurnProgressIndex },
   { version: 4, name: 'site keys for the embeddable widget', up: createSiteKeyIndex },
+  { version: 5, name: 'spotify links and pending sign-ins', up: createSpotifyIndexes },
 ];
 
 /** Runs every migration above the recorded version, in order, recording each as it completes. */

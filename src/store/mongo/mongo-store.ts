@@ -8,9 +8,11 @@ import { MongoConversations } from './mongo-conversations.js';
 import { MongoJobs } from './mongo-jobs.js';
 import { MongoListening } from './mongo-listening.js';
 import { applyMongoMigrations } from './mongo-migrations.js';
+import { MongoPendingSignIns } from './mongo-pending-sign-ins.js';
 import { MongoRecommendations } from './mongo-recommendations.js';
 import { detectServerTraits, mongoDbTraits, type ServerTraits } from './mongo-server-traits.js';
 import { MongoSiteKeys } from './mongo-site-keys.js';
+import { MongoSpotifyAccounts } from './mongo-spotify-accounts.js';
 import { MongoTurns } from './mongo-turns.js';
 import { MongoUsage } from './mongo-usage.js';
 
@@ -57,5 +59,7 @@ export function openMongoStore(options: {
     usage: new MongoUsage(collections),
     turns: new MongoTurns(collections),
     siteKeys: new MongoSiteKeys(collections),
+    spotifyAccounts: new MongoSpotifyAccounts(collections),
+    pendingSignIns: new MongoPendingSignIns(collections),
   });
 }

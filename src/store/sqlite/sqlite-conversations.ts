@@ -1,7 +1,16 @@
 import { EchoError } from '../../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, toPage } from '../cursor.js';
 import { newId } from '../ids.js';
-import type { AppendResult, Message, NewMessage, Page, PageRequest, Session, User } from '../records.js';
+import type {
+  AppendResult,
+  Message,
+  NewMessage,
+  Page,
+  PageRequest,
+  Session,
+  User,
+  UserMergeReport,
+} from '../records.js';
 import type { ConversationStore, Synchronous } from '../store.js';
 import { nowIso } from '../time.js';
 import {
@@ -13,6 +22,7 @@ import {
   type UserRow,
 } from './sqlite-rows.js';
 import type { SqliteStatements } from './sqlite-statements.js';
+import { mergeSqliteUsers } from './sqlite-user-merge.js';
 
 /** Users, sessions and messages: the conversation itself. */
 export class SqliteConversations implements Synchronous<ConversationStore> {
@@ -173,5 +183,9 @@ export class SqliteConversations implements Synchronous<ConversationStore> {
       clampLimit(limit),
     );
     return rows.reverse().map(toMessage);
+  }
+
+  mergeUsers(fromUserId: string, intoUserId: string): UserMergeReport {
+    return mergeSqliteUsers(this.#sql, fromUserId, intoUserId);
   }
 }

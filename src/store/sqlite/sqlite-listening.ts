@@ -11,6 +11,7 @@ import type {
   TasteTrack,
 } from '../records.js';
 import type { ListeningStore, Synchronous } from '../store.js';
+import { toIsoTime } from '../time.js';
 import { type HistoryRow, toListeningEvent } from './sqlite-rows.js';
 import { type SqliteStatements, WhereBuilder } from './sqlite-statements.js';
 
@@ -54,10 +55,15 @@ export class SqliteListening implements Synchronous<ListeningStore> {
     });
   }
 
-  listListeningHistory(filter: { userId?: string }, page: PageRequest): Page<ListeningEvent> {
+  listListeningHistory(
+    filter: { userId?: string; from?: string; to?: string },
+    page: PageRequest,
+  ): Page<ListeningEvent> {
     const limit = clampLimit(page.limit);
     const where = new WhereBuilder();
     if (filter.userId !== undefined) where.add('user_id = ?', filter.userId);
+    if (filter.from !== undefined) where.add('played_at >= ?', toIsoTime(filter.from, 'from'));
+    if (filter.to !== undefined) where.add('played_at < ?', toIsoTime(filter.to, 'to'));
     if (page.cursor !== undefined) {
       const [playedAt, id] = decodeCursor(page.cursor, ['string', 'number'] as const);
       where.add('(played_at < ? OR (played_at = ? AND id < ?))', playedAt, playedAt, id);

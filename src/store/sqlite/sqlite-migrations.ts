@@ -174,6 +174,32 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
     name: 'history imports keep their running report',
     sql: 'ALTER TABLE import_jobs ADD COLUMN report TEXT;',
   },
+  {
+    version: 7,
+    name: 'spotify links and pending sign-ins',
+    sql: `
+      CREATE TABLE spotify_accounts (
+        user_id TEXT PRIMARY KEY,
+        spotify_user_id TEXT NOT NULL UNIQUE,
+        display_name TEXT,
+        access_token TEXT NOT NULL,
+        refresh_token TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        scope TEXT NOT NULL,
+        last_sync_after INTEGER,
+        last_sync_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE pending_sign_ins (
+        state TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        verifier TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX pending_sign_ins_by_expiry ON pending_sign_ins (expires_at);
+    `,
+  },
 ];
 
 /**

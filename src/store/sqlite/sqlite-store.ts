@@ -9,8 +9,10 @@ import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteJobs } from './sqlite-jobs.js';
 import { SqliteListening } from './sqlite-listening.js';
 import { applySqliteMigrations } from './sqlite-migrations.js';
+import { SqlitePendingSignIns } from './sqlite-pending-sign-ins.js';
 import { SqliteRecommendations } from './sqlite-recommendations.js';
 import { SqliteSiteKeys } from './sqlite-site-keys.js';
+import { SqliteSpotifyAccounts } from './sqlite-spotify-accounts.js';
 import { SqliteStatements } from './sqlite-statements.js';
 import { SqliteTurns } from './sqlite-turns.js';
 import { SqliteUsage } from './sqlite-usage.js';
@@ -65,5 +67,7 @@ export function openSqliteStore(options: { path: string }): SqliteStore {
     usage: new SqliteUsage(statements),
     turns: new SqliteTurns(statements),
     siteKeys: new SqliteSiteKeys(statements),
+    spotifyAccounts: new SqliteSpotifyAccounts(statements),
+    pendingSignIns: new SqlitePendingSignIns(statements),
   });
 }

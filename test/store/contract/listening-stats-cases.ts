@@ -45,6 +45,28 @@ const march = { userId: 'u1', from: '2024-03-01T00:00:00Z', to: '2024-04-01T00:0
 
 export function describeListeningStatsCases(store: StoreAccessor): void {
   describe('listening stats', () => {
+    it('lists a listener’s plays within a time range, newest first (from inclusive, to exclusive)', async () => {
+      await store().addListeningHistory(plays);
+      const range = await store().listListeningHistory(
+        { userId: 'u1', from: '2024-03-04T08:20:00Z', to: '2024-03-10T00:05:00.000Z' },
+        { limit: 10 },
+      );
+      expect(range.items.map((item) => item.playedAt)).toEqual([
+        '2024-03-06T21:30:00.000Z',
+        '2024-03-05T21:00:00.000Z',
+        '2024-03-04T08:20:00.000Z',
+      ]);
+      const since = await store().listListeningHistory(
+        { userId: 'u1', from: '2024-03-10T00:00:00Z' },
+        { limit: 10 },
+      );
+      expect(since.items.map((item) => item.trackName)).toEqual(['Delta', 'Gamma']);
+      await expect(store().listListeningHistory({ from: 'yesterday' }, { limit: 1 })).rejects.toMatchObject({
+        code: 'invalid',
+        message: expect.stringContaining('from'),
+      });
+    });
+
     it('keeps what a play says (album, signal, privacy, genre) and fills in what it leaves out', async () => {
       await store().addListeningHistory(plays);
       const stored = await store().listListeningHistory({ userId: 'u1' }, { limit: 10 });
