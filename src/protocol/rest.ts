@@ -40,3 +40,11 @@ export interface GuestTokenResponse {
   /** Set when the token was issued through a site key (a widget). */
   siteKey?: string;
 }
+
+/** GET /api/v1/spotify/status */
+export interface SpotifyStatus {
+  linked: boolean;
+  displayName: string | null;
+  /** When the last sync of recently played began. */
+  lastSyncAt: string | null;
+}

@@ -49,7 +49,6 @@ export {
   type RecommendationPlaylist,
   SpotifyService,
   type SpotifyServiceOptions,
-  type SpotifyStatus,
 } from './spotify-service.js';
 export {
   requireSpotifyCompanions,

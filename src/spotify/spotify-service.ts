@@ -1,5 +1,6 @@
 import { EchoError, invalid, isEchoError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { SpotifyStatus } from '../protocol/index.js';
 import type { Recommender } from '../recommend/index.js';
 import type { CatalogStore, ConversationStore, RecommendationStore } from '../store/index.js';
 import { type ExportedPlaylist, exportPlaylist } from './playlist-export.js';
@@ -19,12 +20,6 @@ export interface SpotifyServiceOptions {
   logger?: Logger | undefined;
   /** How long finishing a sign-in waits for its first sync before redirecting anyway (it goes on). */
   firstSyncWaitMs?: number;
-}
-
-export interface SpotifyStatus {
-  linked: boolean;
-  displayName: string | null;
-  lastSyncAt: string | null;
 }
 
 export interface FinishedSignIn {

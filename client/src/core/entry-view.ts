@@ -6,6 +6,17 @@ import { cardGrid, type OpinionHandler } from './track-card.js';
 export interface EntryActions {
   retry(key: string): void;
   opinion: OpinionHandler;
+  /** Saving a set of cards as a Spotify playlist, where the host offers it (the page, not the widget). */
+  playlists?: PlaylistActions;
+}
+
+export interface PlaylistActions {
+  /** Whether the server offers Spotify at all (no button where it does not). */
+  available(): boolean;
+  /** The playlist already made from this set, if any (it survives the cards being redrawn). */
+  saved(recommendationId: string): string | undefined;
+  /** Makes the playlist; resolves with its open.spotify.com link. */
+  save(recommendationId: string): Promise<string>;
 }
 
 interface Rendered {
@@ -67,6 +78,16 @@ export class EntryView {
   tick(entries: readonly Entry[]): void {
     for (const entry of entries) {
       if (entry.kind === 'user' && entry.delivery.kind === 'retrying') this.render(entry);
+    }
+  }
+
+  /** Draws every set of cards again (what the host offers beside them changed, e.g. playlists). */
+  redrawCards(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      const rendered = this.#rendered.get(entry.key);
+      if (entry.kind !== 'reply' || !rendered) continue;
+      rendered.shownCards = '';
+      this.#updateCards(rendered, entry);
     }
   }
 
@@ -155,7 +176,13 @@ export class EntryView {
             className: focused.className.split(' ').slice(0, 2).join('.'),
           }
         : null;
-    rendered.cards.replaceChildren(...entry.cards.map((set) => cardGrid(set, this.actions.opinion)));
+    rendered.cards.replaceChildren(
+      ...entry.cards.flatMap((set) => {
+        const grid = cardGrid(set, this.actions.opinion);
+        const playlists = this.actions.playlists;
+        return playlists?.available() ? [grid, playlistControl(set.recommendationId, playlists)] : [grid];
+      }),
+    );
     if (refocus?.track) {
       const card = [...rendered.cards.querySelectorAll<HTMLElement>('.track')].find(
         (candidate) => candidate.dataset.trackId === refocus.track,
@@ -213,4 +240,33 @@ function detailsPopover(entry: ReplyEntry): HTMLElement {
     h('summary', { 'aria-label': 'Reply details' }, 'Details'),
     list,
   );
+}
+
+/** "Save as a Spotify playlist", then the playlist's link (or what went wrong, with a way to try again). */
+function playlistControl(recommendationId: string, playlists: PlaylistActions): HTMLElement {
+  const box = h('p', { class: 'playlist' });
+  const showLink = (url: string) =>
+    box.replaceChildren(
+      h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, 'Open the playlist in Spotify'),
+      h('span', { class: 'visually-hidden' }, ' (opens in a new tab)'),
+    );
+  const saved = playlists.saved(recommendationId);
+  if (saved) {
+    showLink(saved);
+    return box;
+  }
+  const button = h('button', { type: 'button', class: 'save-playlist' }, 'Save as a Spotify playlist');
+  const problem = h('span', { class: 'playlist-problem', role: 'status' });
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    button.textContent = 'Saving…';
+    problem.textContent = '';
+    playlists.save(recommendationId).then(showLink, (error: unknown) => {
+      button.disabled = false;
+      button.textContent = 'Save as a Spotify playlist';
+      problem.textContent = (error as Error).message;
+    });
+  });
+  box.append(button, problem);
+  return box;
 }

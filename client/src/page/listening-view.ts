@@ -1,4 +1,9 @@
-import type { HistoryImport, ListeningStatsView, StatsPeriod } from '../../../src/protocol/index.js';
+import type {
+  HistoryImport,
+  ListeningStatsView,
+  SpotifyStatus,
+  StatsPeriod,
+} from '../../../src/protocol/index.js';
 import type { Connection } from '../core/connection.js';
 import { h } from '../core/dom.js';
 import { barList, columnChart } from './charts.js';
@@ -30,6 +35,7 @@ export class ListeningView {
   readonly #connection: Connection;
   readonly #dialog: HTMLDialogElement;
   readonly #status = h('div', { class: 'import-status', role: 'status' });
+  readonly #spotify = h('section', { class: 'spotify', 'aria-labelledby': 'spotify-title', hidden: true });
   readonly #stats = h('div', { class: 'stats-body' });
   readonly #input = h('input', {
     type: 'file',
@@ -53,6 +59,66 @@ export class ListeningView {
   open(): void {
     if (!this.#dialog.open) this.#dialog.showModal();
     void this.#loadStats();
+    void this.#loadSpotify();
+  }
+
+  /** Signed in with Spotify or not; hidden where the server has no Spotify sign-in. */
+  async #loadSpotify(): Promise<void> {
+    let status: SpotifyStatus;
+    try {
+      status = await this.#connection.rest<SpotifyStatus>('GET', '/spotify/status');
+    } catch {
+      this.#spotify.hidden = true;
+      return;
+    }
+    this.#spotify.hidden = false;
+    const title = h('h3', { id: 'spotify-title' }, 'Spotify account');
+    if (!status.linked) {
+      const signIn = h('button', { type: 'button', class: 'primary' }, 'Sign in with Spotify');
+      signIn.addEventListener('click', () => void this.#signIn(signIn));
+      this.#spotify.replaceChildren(
+        title,
+        h(
+          'p',
+          { class: 'muted small' },
+          'Sign in to add what you play on Spotify from now on, and to save recommendations as playlists. Your chats stay.',
+        ),
+        signIn,
+      );
+      return;
+    }
+    const signOut = h('button', { type: 'button' }, 'Sign out of Spotify');
+    signOut.addEventListener('click', () => {
+      signOut.disabled = true;
+      this.#connection.rest('POST', '/spotify/sign-out', {}).then(
+        () => void this.#loadSpotify(),
+        (error: unknown) => {
+          signOut.disabled = false;
+          this.#spotify.append(h('p', { class: 'error' }, `Could not sign out: ${(error as Error).message}`));
+        },
+      );
+    });
+    const synced = status.lastSyncAt
+      ? ` Recent plays last added ${new Date(status.lastSyncAt).toLocaleString()}.`
+      : '';
+    this.#spotify.replaceChildren(
+      title,
+      h('p', {}, `Connected as ${status.displayName ?? 'your Spotify account'}.${synced}`),
+      signOut,
+    );
+  }
+
+  async #signIn(button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      const { url } = await this.#connection.rest<{ url: string }>('POST', '/spotify/sign-in', {});
+      location.assign(url);
+    } catch (error) {
+      button.disabled = false;
+      this.#spotify.append(
+        h('p', { class: 'error' }, `Could not start the sign-in: ${(error as Error).message}`),
+      );
+    }
   }
 
   #build(): HTMLDialogElement {
@@ -115,6 +181,7 @@ export class ListeningView {
         drop,
         this.#status,
       ),
+      this.#spotify,
       h(
         'section',
         { class: 'stats', 'aria-labelledby': 'stats-title' },

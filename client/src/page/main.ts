@@ -7,6 +7,7 @@ import { loadMarkdown } from '../core/rich-text.js';
 import { ScrollKeeper } from '../core/scroll-keeper.js';
 import { setUpDrawer } from './drawer.js';
 import { SessionList } from './session-list.js';
+import { takeSpotifyReturn } from './spotify-return.js';
 import { setUpThemeToggle } from './theme.js';
 
 const STORAGE_PREFIX = 'echotune';
@@ -41,13 +42,31 @@ const drawer = setUpDrawer({
   scrim: byId('scrim'),
 });
 
+// Before connecting: coming back from Spotify's sign-in may bring the token to connect with.
+const spotifyNews = takeSpotifyReturn(STORAGE_PREFIX);
 const connection = connect({ baseUrl: '', storagePrefix: STORAGE_PREFIX });
 const scroll = new ScrollKeeper(ui.conversation);
+const savedPlaylists = new Map<string, string>();
+/** Whether this server has Spotify sign-in set up (asked once connected). */
+let spotifyOffered = false;
 const view = new EntryView({
   retry: (key) => {
     conversation.retry(key);
     // The pressed button goes away with the failed state: keep the keyboard where the next message goes.
     ui.input.focus();
+  },
+  playlists: {
+    available: () => spotifyOffered,
+    saved: (recommendationId) => savedPlaylists.get(recommendationId),
+    async save(recommendationId) {
+      const { url } = await connection.rest<{ url: string }>(
+        'POST',
+        `/recommendations/${recommendationId}/playlist`,
+        {},
+      );
+      savedPlaylists.set(recommendationId, url);
+      return url;
+    },
   },
   opinion: (recommendationId, trackId, opinion) => {
     conversation
@@ -264,9 +283,21 @@ byId<HTMLButtonElement>('listening').addEventListener('click', () => {
 });
 
 const { socket } = connection;
+let pendingNews = spotifyNews;
 socket.on('connect', () => {
   ui.status.dataset.connection = 'connected';
-  showStatus('');
+  showStatus(pendingNews ?? '');
+  pendingNews = null;
+  connection
+    .rest('GET', '/spotify/status')
+    .then(() => {
+      if (spotifyOffered) return;
+      spotifyOffered = true;
+      view.redrawCards(conversation.entries);
+    })
+    .catch(() => {
+      spotifyOffered = false;
+    });
   void sessions
     .refresh()
     .catch(() => undefined)

@@ -1,0 +1,91 @@
+import { rmSync } from 'node:fs';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledCatalog } from '../../src/recommend/index.js';
+import { ensureClientBuilt, hasChromium, launchChromium, seriousAxeViolations } from '../support/browser.js';
+import { lastReply, openChat, pageAuth, send } from '../support/chat-page.js';
+import { type FakeSpotify, fakeTrack, startFakeSpotify } from '../support/fake-spotify.js';
+import { type SpotifyTestServer, startSpotifyServer } from '../support/spotify-echotune.js';
+
+/**
+ * The page's Spotify side in real Chromium against the fake Spotify: sign in from “Your listening”
+ * (the browser really goes to the fake's consent and back), keep one's chats, save a set of cards as a
+ * playlist, sign out.
+ */
+describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
+  let browser: Browser;
+  let fake: FakeSpotify;
+  let server: SpotifyTestServer;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    fake = await startFakeSpotify();
+    fake.user = { id: 'page.listener', displayName: 'Page Listener' };
+    // Spotify's search finds every bundled track, so a playlist can hold all of a set.
+    fake.catalog = bundledCatalog().map((track) => fakeTrack(track.name, track.artists[0]!));
+    [browser, server] = await Promise.all([launchChromium(), startSpotifyServer(fake)]);
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    await fake?.close();
+    if (server) rmSync(server.spotifyDataDir, { recursive: true, force: true });
+  });
+
+  it('signs in through Spotify’s consent and back, keeps the chat, saves cards as a playlist, signs out', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await openChat(context, server.url);
+    await send(page, 'upbeat songs for a run');
+    await lastReply(page).locator('.track').first().waitFor();
+    const before = await pageAuth(page);
+
+    await page.getByRole('button', { name: 'Your listening' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your listening' });
+    await dialog.getByRole('button', { name: 'Sign in with Spotify' }).click();
+    // Spotify's consent (the fake grants at once) sends the browser back to the page.
+    await page.waitForURL(/spotify=linked/);
+    await page.locator('#status', { hasText: 'Signed in with Spotify.' }).waitFor();
+    expect(fake.authorizations).toHaveLength(1);
+    const after = await pageAuth(page);
+    expect(after.token).not.toBe(before.token);
+    expect(after.sessionId).toBe(before.sessionId);
+    // The same chat is still there, with its cards.
+    await lastReply(page).locator('.track').first().waitFor();
+
+    await page.getByRole('button', { name: 'Your listening' }).click();
+    await dialog.getByText('Connected as Page Listener.').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+
+    const save = lastReply(page).getByRole('button', { name: 'Save as a Spotify playlist' }).first();
+    await save.click();
+    const link = lastReply(page).getByRole('link', { name: 'Open the playlist in Spotify' });
+    await link.waitFor();
+    const [playlist] = [...fake.playlists.values()];
+    expect(await link.getAttribute('href')).toBe(`https://open.spotify.com/playlist/${playlist!.id}`);
+    const shown = await lastReply(page).locator('.tracks').first().locator('.track .name').allTextContents();
+    expect(playlist!.uris).toHaveLength(shown.length);
+
+    await page.getByRole('button', { name: 'Your listening' }).click();
+    await dialog.getByRole('button', { name: 'Sign out of Spotify' }).click();
+    await dialog.getByRole('button', { name: 'Sign in with Spotify' }).waitFor();
+  });
+
+  it('says so when the listener declines on Spotify', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await openChat(context, server.url);
+    fake.declineNextAuthorization();
+    await page.getByRole('button', { name: 'Your listening' }).click();
+    await page
+      .getByRole('dialog', { name: 'Your listening' })
+      .getByRole('button', { name: 'Sign in with Spotify' })
+      .click();
+    await page.waitForURL(/spotify=error/);
+    await page.locator('#status', { hasText: /^Spotify sign-in did not work: / }).waitFor();
+    expect(page.url()).toBe(`${server.url}/`);
+  });
+});
