@@ -100,6 +100,57 @@ describe('a chat turn through each provider’s real SDK against a local server'
     });
   }
 
+  for (const kind of ['openai', 'anthropic', 'gemini'] as const) {
+    it(`${kind}: the listening_stats tool reaches the model in its wire format and answers with real numbers`, async () => {
+      const fake = fakes[kind]!;
+      fake.setScript((request) =>
+        JSON.stringify(request.body).includes('listeningMinutes')
+          ? { reply: { text: 'You mostly play Artist A.' } }
+          : {
+              reply: {
+                toolCalls: [{ name: 'listening_stats', args: { period: 'all', focus: 'artists', top: 3 } }],
+              },
+            },
+      );
+      server = await startTestServer(quickEnv(kind));
+      const { token } = await server.guest();
+      const client = await server.connect(token);
+      const form = new FormData();
+      const plays = [1, 2, 3].map((day) => ({
+        endTime: `2024-05-0${day} 10:00`,
+        artistName: 'Artist A',
+        trackName: 'Song A',
+        msPlayed: 180_000,
+      }));
+      form.append('files', new Blob([JSON.stringify(plays)]), 'StreamingHistory_music_0.json');
+      const upload = await fetch(`${server.url}/api/v1/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      const { id } = (await upload.json()) as { id: string };
+      await client.waitFor('import:progress', ({ job }) => job.id === id && job.status === 'done');
+      const { session } = await client.ok('session:create', {});
+      const before = fake.requests.length;
+      await client.ok('message:send', {
+        sessionId: session.id,
+        clientMsgId: 's1',
+        text: 'who do I play most?',
+      });
+      const done = await client.waitFor('turn:done', () => true, 20_000);
+
+      expect(done.message.text).toBe('You mostly play Artist A.');
+      const [ask, answer] = fake.requests.slice(before).map((request) => JSON.stringify(request.body));
+      expect(ask).toContain('listening_stats');
+      expect(ask).toContain('recommend_tracks');
+      // The tool result the model read (a JSON string, or Gemini's object): 3 plays of Artist A, 9 minutes.
+      expect(answer).toMatch(/\\?"plays\\?":3/);
+      expect(answer).toMatch(/\\?"artist\\?":\\?"Artist A\\?"/);
+      expect(answer).toMatch(/\\?"listeningMinutes\\?":9/);
+      expect(client.of('turn:recs')).toHaveLength(0);
+    });
+  }
+
   it('openai-compatible: the OpenAI SDK with a base URL from PROVIDERS_FILE', async () => {
     fakes.openai!.setScript(chatScript);
     const file = providersFile({
