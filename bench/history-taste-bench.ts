@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryImports } from '../src/listening/index.js';
-import { bundledCatalog, createRecommender, recommendQuerySchema } from '../src/recommend/index.js';
+import { bundledCatalog, createRecommender } from '../src/recommend/index.js';
 import { createSqliteStore } from '../src/store/index.js';
+import { genreShare, oneGenreHistory, openQuestions } from '../test/support/taste-fixtures.js';
 import { printTable } from './print-table.js';
 
-const openQueries = [{}, { mood: 'happy' }, { mood: 'energetic' }, { activity: 'study' }, { mood: 'chill' }];
 const catalog = bundledCatalog();
 const genres = [...new Set(catalog.map((track) => track.genres[0]!))].sort();
 
@@ -23,37 +23,12 @@ try {
   const engine = createRecommender({ tracks: catalog, store, historyTtlMs: 0 });
   const imports = new HistoryImports({ store, recommender: engine });
 
-  const shareOf = async (genre: string, userId: string): Promise<number> => {
-    let inGenre = 0;
-    let total = 0;
-    for (const input of openQueries) {
-      const { tracks } = await engine.recommend(recommendQuerySchema.parse({ ...input, limit: 10 }), {
-        userId,
-      });
-      total += tracks.length;
-      inGenre += tracks.filter((track) => track.genres[0] === genre).length;
-    }
-    return inGenre / total;
-  };
-
   const rows: string[][] = [];
   let sumWith = 0;
   let sumWithout = 0;
   for (const genre of genres) {
     const userId = `history-${genre}`;
-    const plays = catalog
-      .filter((track) => track.genres[0] === genre)
-      .flatMap((track, index) =>
-        [0, 1, 2].map((repeat) => ({
-          endTime: new Date(Date.UTC(2024, 0, 1 + index, 8 + repeat * 3))
-            .toISOString()
-            .slice(0, 16)
-            .replace('T', ' '),
-          artistName: track.artists[0],
-          trackName: track.name,
-          msPlayed: 200_000,
-        })),
-      );
+    const plays = oneGenreHistory(catalog, genre);
     const path = join(directory, `${userId}.json`);
     writeFileSync(path, JSON.stringify(plays));
     await imports.start(
@@ -64,8 +39,8 @@ try {
       },
     );
     await imports.idle();
-    const withHistory = await shareOf(genre, userId);
-    const fresh = await shareOf(genre, 'new-listener');
+    const withHistory = await genreShare(engine, genre, userId);
+    const fresh = await genreShare(engine, genre, 'new-listener');
     sumWith += withHistory;
     sumWithout += fresh;
     const ratio = fresh === 0 ? '∞' : (withHistory / fresh).toFixed(1);
@@ -79,7 +54,7 @@ try {
     (sumWith / sumWithout).toFixed(1),
   ]);
   console.log(
-    `${catalog.length} tracks, ${genres.length} genres, ${openQueries.length} open questions × 10 tracks`,
+    `${catalog.length} tracks, ${genres.length} genres, ${openQuestions.length} open questions × 10 tracks`,
   );
   printTable(['history genre', 'plays', 'new listener', 'with history', '× new listener'], rows);
 } finally {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asksAboutListening, periodOf } from '../../src/chat/listening-stats-offline.js';
 import { startTestServer, type TestClient, type TestServer } from '../support/echotune-server.js';
+import { accountDataFile, importHistory } from '../support/history-uploads.js';
 
 let server: TestServer;
 
@@ -24,18 +25,6 @@ function monthsAgo(months: number): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1)).toISOString().slice(0, 10);
 }
 
-async function importRows(token: string, client: TestClient, rows: object[]): Promise<void> {
-  const form = new FormData();
-  form.append('files', new Blob([JSON.stringify(rows)]), 'StreamingHistory_music_0.json');
-  const response = await fetch(`${server.url}/api/v1/imports`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  });
-  const { id } = (await response.json()) as { id: string };
-  await client.waitFor('import:progress', ({ job }) => job.id === id && job.status === 'done');
-}
-
 /** Sends a message and resolves with the turn:done that answers it. */
 async function ask(client: TestClient, sessionId: string, text: string, clientMsgId: string) {
   const { messageId } = await client.ok('message:send', { sessionId, clientMsgId, text });
@@ -47,19 +36,21 @@ describe('the listening_stats tool through a socket turn', () => {
   it('answers “what did I play most last month?” and “who did I skip the most?” with real numbers', async () => {
     const { token } = await server.guest();
     const client = await server.connect(token);
-    await importRows(token, client, [
-      { endTime: lastMonth(3, 8), artistName: 'Artist A', trackName: 'Song A', msPlayed: 200_000 },
-      { endTime: lastMonth(4, 8), artistName: 'Artist A', trackName: 'Song A', msPlayed: 200_000 },
-      { endTime: lastMonth(5, 8), artistName: 'Artist A', trackName: 'Song A', msPlayed: 200_000 },
-      { endTime: lastMonth(6, 9), artistName: 'Artist B', trackName: 'Song B', msPlayed: 10_000 },
-      { endTime: lastMonth(7, 9), artistName: 'Artist B', trackName: 'Song B2', msPlayed: 5_000 },
-      // The month before: more plays, which “last month” must leave out.
-      ...Array.from({ length: 5 }, (_, index) => ({
-        endTime: `${monthsAgo(2)} 1${index}:00`,
-        artistName: 'Artist C',
-        trackName: 'Song C',
-        msPlayed: 200_000,
-      })),
+    await importHistory(server.url, token, client, [
+      accountDataFile([
+        { endTime: lastMonth(3, 8), artistName: 'Artist A', trackName: 'Song A', msPlayed: 200_000 },
+        { endTime: lastMonth(4, 8), artistName: 'Artist A', trackName: 'Song A', msPlayed: 200_000 },
+        { endTime: lastMonth(5, 8), artistName: 'Artist A', trackName: 'Song A', msPlayed: 200_000 },
+        { endTime: lastMonth(6, 9), artistName: 'Artist B', trackName: 'Song B', msPlayed: 10_000 },
+        { endTime: lastMonth(7, 9), artistName: 'Artist B', trackName: 'Song B2', msPlayed: 5_000 },
+        // The month before: more plays, which “last month” must leave out.
+        ...Array.from({ length: 5 }, (_, index) => ({
+          endTime: `${monthsAgo(2)} 1${index}:00`,
+          artistName: 'Artist C',
+          trackName: 'Song C',
+          msPlayed: 200_000,
+        })),
+      ]),
     ]);
     const { session } = await client.ok('session:create', {});
 

@@ -9,6 +9,7 @@ import {
   startFakeProvider,
 } from '../providers/fake-servers/index.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
+import { accountDataFile, importHistory } from '../support/history-uploads.js';
 
 const UPBEAT = 'something upbeat for my run';
 const REPLY = 'Here is an upbeat set for your run. For the cool-down, try "Clair de Lune" by Claude Debussy.';
@@ -115,21 +116,13 @@ describe('a chat turn through each provider’s real SDK against a local server'
       server = await startTestServer(quickEnv(kind));
       const { token } = await server.guest();
       const client = await server.connect(token);
-      const form = new FormData();
       const plays = [1, 2, 3].map((day) => ({
         endTime: `2024-05-0${day} 10:00`,
         artistName: 'Artist A',
         trackName: 'Song A',
         msPlayed: 180_000,
       }));
-      form.append('files', new Blob([JSON.stringify(plays)]), 'StreamingHistory_music_0.json');
-      const upload = await fetch(`${server.url}/api/v1/imports`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-        body: form,
-      });
-      const { id } = (await upload.json()) as { id: string };
-      await client.waitFor('import:progress', ({ job }) => job.id === id && job.status === 'done');
+      await importHistory(server.url, token, client, [accountDataFile(plays)]);
       const { session } = await client.ok('session:create', {});
       const before = fake.requests.length;
       await client.ok('message:send', {

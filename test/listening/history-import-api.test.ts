@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryImport, ListeningStatsView } from '../../src/protocol/index.js';
+import type { ListeningStatsView } from '../../src/protocol/index.js';
 import { bundledCatalog } from '../../src/recommend/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 import { makeTrack } from '../store/store-fixtures.js';
 import { startTestServer, type TestClient, type TestServer } from '../support/echotune-server.js';
 import { missing, sharedDataset } from '../support/environment.js';
+import { importHistory, type UploadFile } from '../support/history-uploads.js';
 import { fixture } from './read-all.js';
 import { memberData, zipOf } from './zip-bytes.js';
 
@@ -56,35 +57,11 @@ async function listener(): Promise<Listener> {
   return { token, client: await server.connect(token) };
 }
 
-async function upload(
-  who: Listener,
-  files: Array<{ name: string; data: Buffer | string }>,
-): Promise<{ status: number; body: HistoryImport & { error?: { code: string; message: string } } }> {
-  const form = new FormData();
-  for (const file of files) form.append('files', new Blob([blobPart(file.data)]), file.name);
-  const response = await fetch(`${server.url}/api/v1/imports`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${who.token}` },
-    body: form,
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-/** Uploads and waits for the job's last progress event. */
-async function imported(who: Listener, files: Array<{ name: string; data: Buffer | string }>) {
-  const { status, body } = await upload(who, files);
-  expect(status).toBe(202);
-  expect(body.status).toBe('pending');
-  const final = await who.client.waitFor(
-    'import:progress',
-    ({ job }) => job.id === body.id && (job.status === 'done' || job.status === 'failed'),
-    60_000,
-  );
-  return final.job;
-}
-
-function blobPart(data: Buffer | string): BlobPart {
-  return typeof data === 'string' ? data : new Uint8Array(data);
+/** Uploads and waits for the job's last progress event, checking the upload's own answer first. */
+async function imported(who: Listener, files: UploadFile[]) {
+  const job = await importHistory(server.url, who.token, who.client, files);
+  expect(job.source).toBe(files.map((file) => file.name).join(', '));
+  return job;
 }
 
 async function get<Body>(who: Listener, path: string): Promise<{ status: number; body: Body }> {
@@ -293,7 +270,11 @@ describe('history import limits', () => {
   it.skipIf(noSample)('refuses a file over the upload limit with 413, naming it', async () => {
     const { token } = await small.guest();
     const form = new FormData();
-    form.append('files', new Blob([blobPart(readFileSync(sampleFile))]), 'StreamingHistory_music_0.json');
+    form.append(
+      'files',
+      new Blob([new Uint8Array(readFileSync(sampleFile))]),
+      'StreamingHistory_music_0.json',
+    );
     const response = await fetch(`${small.url}/api/v1/imports`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },

@@ -8,20 +8,12 @@ import {
   bundledCatalog,
   createRecommender,
   type Engine,
-  type RecommendQueryInput,
   recommendQuerySchema,
 } from '../../src/recommend/index.js';
 import { createSqliteStore, type Store } from '../../src/store/index.js';
+import { genreShare, oneGenreHistory } from '../support/taste-fixtures.js';
 
 const catalog = bundledCatalog();
-const openQueries: RecommendQueryInput[] = [
-  { limit: 10 },
-  { mood: 'happy', limit: 10 },
-  { mood: 'energetic', limit: 10 },
-  { activity: 'study', limit: 10 },
-  { mood: 'chill', limit: 10 },
-];
-
 let directory: string;
 let store: Store;
 let engine: Engine;
@@ -40,20 +32,9 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-/** An account-data export of the listener playing every track of one genre a few times, full length. */
+/** Imports a history of one genre (every track of it, three times) through HistoryImports. */
 async function importGenre(userId: string, genre: string): Promise<HistoryImport> {
-  const tracks = catalog.filter((track) => track.genres[0] === genre);
-  const rows = tracks.flatMap((track, index) =>
-    [0, 1, 2].map((repeat) => ({
-      endTime: new Date(Date.UTC(2024, 0, 1 + index, 8 + repeat * 3))
-        .toISOString()
-        .slice(0, 16)
-        .replace('T', ' '),
-      artistName: track.artists[0],
-      trackName: track.name,
-      msPlayed: 200_000,
-    })),
-  );
+  const rows = oneGenreHistory(catalog, genre);
   const path = join(directory, `${userId}.json`);
   writeFileSync(path, JSON.stringify(rows));
   const sink = { importProgress: () => undefined };
@@ -68,25 +49,13 @@ async function importGenre(userId: string, genre: string): Promise<HistoryImport
   return job;
 }
 
-/** Of the open-ended answers' tracks, the share in the genre. */
-async function shareOf(genre: string, userId: string): Promise<number> {
-  let inGenre = 0;
-  let total = 0;
-  for (const input of openQueries) {
-    const { tracks } = await engine.recommend(recommendQuerySchema.parse(input), { userId });
-    total += tracks.length;
-    inGenre += tracks.filter((track) => track.genres[0] === genre).length;
-  }
-  return inGenre / total;
-}
-
 describe('the taste an imported history gives', () => {
   it('a listener whose history is one genre gets clearly more of it than a new listener', async () => {
     for (const genre of ['metal', 'jazz', 'country']) {
       const job = await importGenre(`history-${genre}`, genre);
       expect(job.report.matchedByName).toBe(job.report.plays);
-      const withHistory = await shareOf(genre, `history-${genre}`);
-      const fresh = await shareOf(genre, 'new-listener');
+      const withHistory = await genreShare(engine, genre, `history-${genre}`);
+      const fresh = await genreShare(engine, genre, 'new-listener');
       expect(withHistory, genre).toBeGreaterThanOrEqual(0.5);
       expect(withHistory, genre).toBeGreaterThan(fresh * 3);
     }

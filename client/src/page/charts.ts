@@ -41,6 +41,7 @@ export function barList(title: string, items: readonly BarItem[], empty: string,
     'section',
     { class: 'chart' },
     h('h3', {}, title),
+    note ? h('p', { class: 'chart-note' }, note) : null,
     items.length > 0 ? list : h('p', { class: 'muted' }, empty),
   );
 }
