@@ -44,7 +44,7 @@ export async function startServer(
     logger: log,
     env,
     health: shared.providerHealth,
-    offlineTool: offlineRecommendTool((text) => recommender.extractIntent(text)),
+    offlineTool: offlineRecommendTool((text, conversation) => recommender.understand(text, conversation)),
     offlineAnswerTools: [offlineListeningStatsTool()],
   });
   const { router } = providers;

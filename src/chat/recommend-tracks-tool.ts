@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../errors.js';
 import type { RecommendedTrack } from '../protocol/index.js';
-import type { OfflineTool, ToolDefinition } from '../providers/index.js';
+import type { OfflineConversation, OfflineTool, ToolDefinition } from '../providers/index.js';
 import { type RecommendQuery, recommendQuerySchema } from '../recommend/index.js';
 
 export const RECOMMEND_TRACKS = 'recommend_tracks';
@@ -26,9 +26,15 @@ export function parseRecommendArguments(args: unknown): ParsedToolArguments {
 }
 
 /** The compact view of results the model reads back: enough to talk about the tracks, no more. */
-export function toolResultContent(recommendationId: string, tracks: RecommendedTrack[]): string {
+export function toolResultContent(
+  recommendationId: string,
+  tracks: RecommendedTrack[],
+  notes: readonly string[] = [],
+): string {
   return JSON.stringify({
     recommendationId,
+    // What the engine could not do as asked (an unknown genre, repeats): the reply should say so.
+    ...(notes.length > 0 ? { notes } : {}),
     tracks: tracks.map((track) => ({
       id: track.id,
       name: track.name,
@@ -42,6 +48,7 @@ export function toolResultContent(recommendationId: string, tracks: RecommendedT
 
 /** What a tool result reads back as; loose, so a track without artists still deserves a mention. */
 const toolResultSchema = z.looseObject({
+  notes: z.array(z.string()).optional(),
   tracks: z.array(
     z.looseObject({
       name: z.string(),
@@ -68,6 +75,18 @@ function readToolResultContent(content: string): z.infer<typeof toolResultSchema
  * recommend_tracks as the offline model calls it: the same name and result, with the arguments read
  * from the listener's words by the given intent reader (the recommendation engine's).
  */
-export function offlineRecommendTool(argumentsFor: (text: string) => Record<string, unknown>): OfflineTool {
-  return { name: RECOMMEND_TRACKS, argumentsFor, readResult: readToolResultContent };
+export function offlineRecommendTool(
+  understand: (
+    text: string,
+    conversation: OfflineConversation,
+  ) => { query: Record<string, unknown>; readable: boolean },
+): OfflineTool {
+  return {
+    name: RECOMMEND_TRACKS,
+    argumentsFor: (text, conversation) => {
+      const understood = understand(text, conversation);
+      return understood.readable ? understood.query : null;
+    },
+    readResult: readToolResultContent,
+  };
 }

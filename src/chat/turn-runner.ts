@@ -273,7 +273,7 @@ async function executeToolCall(
     excludeIds: [...record.seenTrackIds],
   });
   const recommendationId = await publishRecommendation(deps, input, record, parsed.query, result.tracks);
-  return reply(toolResultContent(recommendationId, result.tracks));
+  return reply(toolResultContent(recommendationId, result.tracks, result.warnings));
 }
 
 /** Stores a set of tracks shown to the listener and sends them to the room as turn:recs. */

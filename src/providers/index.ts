@@ -9,6 +9,7 @@ export type { Deployment, DeploymentSettings } from './deployments/deployment.js
 export { loadDeploymentsConfig, parseProvidersFile } from './deployments/deployments-config.js';
 export {
   type OfflineAnswerTool,
+  type OfflineConversation,
   OfflineModel,
   type OfflineModelOptions,
   type OfflineTool,

@@ -4,7 +4,7 @@ import { CooccurrenceModel } from './cooccurrence.js';
 import { CooccurrenceSource } from './cooccurrence-source.js';
 import { type Candidate, diversify } from './diversity.js';
 import { buildFeatureIndex, type FeatureIndex } from './feature-index.js';
-import { buildIntentVocabulary, extractIntent } from './intent.js';
+import { buildIntentVocabulary, extractIntent as readIntent } from './intent.js';
 import { ListenerProfiles, type ListenerSignalsStore } from './listener-profile.js';
 import { emptyListener, type ListenerSignals } from './listener-signals.js';
 import type { RecommendQuery } from './query.js';
@@ -15,6 +15,7 @@ import type { MatchedPlay, RecommendContext, Recommender, RecommendResult } from
 import { createResolver } from './resolver.js';
 import { ScanScratch, scan } from './scan.js';
 import { profileDistance, rowDistance } from './similarity.js';
+import { understandRequest } from './understanding.js';
 import { defaultWeights, type Weights } from './weights.js';
 
 export interface RecommenderOptions {
@@ -74,6 +75,10 @@ export function createRecommender(options: RecommenderOptions): Engine {
     }
   };
 
+  const extractIntent = (text: string) => {
+    vocabulary ??= buildIntentVocabulary(index);
+    return readIntent(text, index, vocabulary, resolver);
+  };
   const matched = (row: number, by: MatchedPlay['by']): MatchedPlay => {
     const track = index.tracks[row]!;
     return { trackId: track.id, genre: track.genres[0] ?? null, by };
@@ -88,19 +93,43 @@ export function createRecommender(options: RecommenderOptions): Engine {
         listenerOf(context, storeWarnings),
         cooccurrence ? cooccurrence.current() : Promise.resolve(fixedCooccurrence),
       ]);
-      const plan = buildPlan({
+      const planFor = (excludeIds: readonly string[], planWeights: Weights = weights) =>
+        buildPlan({
+          index,
+          query,
+          weights: planWeights,
+          listener,
+          excludeIds,
+          resolveSeed: (text) => resolver.resolveText(text),
+          related: (anchors) => model.related(anchors),
+        });
+      const excludeIds = context.excludeIds ?? [];
+      const plan = planFor(excludeIds);
+      const notes: string[] = [];
+      const genreFirst = () => {
+        const boosted = { ...weights, genre: weights.genre * genreBoost };
+        return rank(index, planFor(excludeIds, boosted), boosted, query.limit, scratch);
+      };
+      let ranked = keepToGenres(
         index,
-        query,
-        weights,
-        listener,
-        excludeIds: context.excludeIds ?? [],
-        resolveSeed: (text) => resolver.resolveText(text),
-        related: (anchors) => model.related(anchors),
-      });
-      const tracks = rank(index, plan, weights, query.limit, scratch).map((candidate) =>
-        toRecommended(index, plan, candidate),
+        plan,
+        rank(index, plan, weights, query.limit, scratch),
+        query.limit,
+        genreFirst,
+        notes,
       );
-      return { tracks, warnings: [...storeWarnings, ...plan.warnings] };
+      if (excludeIds.length > 0) {
+        ranked = stayOnRequest(
+          index,
+          plan,
+          ranked,
+          query.limit,
+          () => rank(index, planFor([]), weights, query.limit, scratch),
+          notes,
+        );
+      }
+      const tracks = ranked.map((candidate) => toRecommended(index, plan, candidate));
+      return { tracks, warnings: [...storeWarnings, ...plan.warnings, ...notes] };
     },
     resolve: (mentions) => resolver.resolve(mentions),
     matchPlay(play) {
@@ -111,12 +140,69 @@ export function createRecommender(options: RecommenderOptions): Engine {
       return row === undefined ? null : matched(row, 'name');
     },
     forgetListener: (userId) => profiles?.invalidate(userId),
-    extractIntent(text: string) {
-      vocabulary ??= buildIntentVocabulary(index);
-      return extractIntent(text, index, vocabulary, resolver);
-    },
+    extractIntent,
+    understand: (text, conversation = { earlier: [] }) =>
+      understandRequest(text, conversation, extractIntent),
     size: () => index.size,
   };
+}
+
+/** How much more an asked genre counts when too few tracks fit it and everything else asked. */
+const genreBoost = 4;
+
+function inAskedGenres(index: FeatureIndex, plan: QueryPlan, candidate: Candidate): boolean {
+  return (
+    plan.genres.length === 0 ||
+    index.tracks[candidate.row]!.genres.some((genre) => plan.genres.includes(genre.toLowerCase()))
+  );
+}
+
+/**
+ * A genre the listener named comes before the softer wishes (mood, activity, taste): when fewer than
+ * half the tracks are in it, the list is ranked again with the genre counting more, and says so.
+ */
+function keepToGenres(
+  index: FeatureIndex,
+  plan: QueryPlan,
+  ranked: Candidate[],
+  limit: number,
+  genreFirst: () => Candidate[],
+  notes: string[],
+): Candidate[] {
+  const fits = (candidate: Candidate) => inAskedGenres(index, plan, candidate);
+  if (plan.genres.length === 0 || ranked.filter(fits).length >= Math.ceil(limit / 2)) return ranked;
+  const again = genreFirst();
+  const fitting = again.filter(fits);
+  if (fitting.length <= ranked.filter(fits).length) return ranked;
+  notes.push(
+    `few tracks are both ${plan.genres.join(' or ')} and everything else asked, so the genre came first`,
+  );
+  const chosen = new Set(fitting.map((candidate) => candidate.row));
+  return [...fitting, ...ranked.filter((candidate) => !chosen.has(candidate.row))].slice(0, limit);
+}
+
+/**
+ * When the tracks this session has not seen yet run short of what was asked (too few in the asked
+ * genres, or none at all), the best fitting earlier ones fill the list rather than tracks off the
+ * request, and the reply says so. `again` ranks without the session's exclusions; it runs only then.
+ */
+function stayOnRequest(
+  index: FeatureIndex,
+  plan: QueryPlan,
+  ranked: Candidate[],
+  limit: number,
+  again: () => Candidate[],
+  notes: string[],
+): Candidate[] {
+  const fits = (candidate: Candidate) => inAskedGenres(index, plan, candidate);
+  const fitting = ranked.filter(fits);
+  if (fitting.length >= Math.ceil(limit / 2) && ranked.length > 0) return ranked;
+  const shown = new Set(ranked.map((candidate) => candidate.row));
+  const earlier = again().filter((candidate) => fits(candidate) && !shown.has(candidate.row));
+  if (earlier.length === 0) return ranked;
+  notes.push('most of the tracks that fit were already shown in this chat, so some of the best are repeated');
+  const offRequest = ranked.filter((candidate) => !fits(candidate));
+  return [...fitting, ...earlier, ...offRequest].slice(0, limit);
 }
 
 /** Scan → nearest-seed re-rank of the pool → diversity. */

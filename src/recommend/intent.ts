@@ -1,6 +1,6 @@
 import type { FeatureIndex } from './feature-index.js';
 import { activitySynonyms, activityTable, moodSynonyms, moodTable } from './mood-table.js';
-import type { RecommendQueryInput } from './query.js';
+import type { Instrument, RecommendQueryInput } from './query.js';
 import type { Resolver } from './resolver.js';
 import { normalizeText } from './text.js';
 
@@ -19,6 +19,71 @@ const genreAliases: Record<string, string[]> = {
 };
 const maxWordsInName = 5;
 const lowerWordsThatIntroduceArtists = new Set(['like', 'by', 'from', 'as']);
+/** Words after which a genre or artist is not wanted ("no latin", "less reggaeton", "not Drake"). */
+const negations = new Set([
+  'no',
+  'not',
+  'without',
+  'minus',
+  'except',
+  'excluding',
+  'less',
+  'fewer',
+  'nothing',
+  'avoid',
+  'skip',
+  'sin',
+  'ohne',
+  'sans',
+]);
+/** Words a negation may pass over before its genre or artist ("no more latin", "less of the rap"). */
+const fillers = new Set([
+  'more',
+  'any',
+  'of',
+  'the',
+  'too',
+  'much',
+  'so',
+  'songs',
+  'tracks',
+  'music',
+  'from',
+  'by',
+]);
+const instrumentWords: Record<string, Instrument> = {
+  piano: 'piano',
+  pianos: 'piano',
+  keys: 'piano',
+  guitar: 'guitar',
+  guitars: 'guitar',
+  'electric guitar': 'guitar',
+  'acoustic guitar': 'acoustic guitar',
+  sax: 'saxophone',
+  saxophone: 'saxophone',
+  strings: 'strings',
+  string: 'strings',
+  orchestra: 'strings',
+  orchestral: 'strings',
+  violin: 'violin',
+  violins: 'violin',
+  cello: 'cello',
+  synth: 'synth',
+  synths: 'synth',
+  synthesizer: 'synth',
+  synthesizers: 'synth',
+  drums: 'drums',
+  drum: 'drums',
+  trumpet: 'trumpet',
+  horns: 'trumpet',
+  organ: 'organ',
+  bass: 'bass',
+  bassline: 'bass',
+  vocals: 'vocals',
+  singing: 'vocals',
+  klavier: 'piano',
+  guitarra: 'guitar',
+};
 
 export interface IntentVocabulary {
   genres: Map<string, string>;
@@ -51,6 +116,8 @@ export function extractIntent(
   const used = new Uint8Array(words.length);
   const genres: string[] = [];
   const artists: string[] = [];
+  markExclusions(query, words, used, index, vocabulary);
+  markInstruments(query, words, used);
   for (let length = maxWordsInName; length >= 1; length--) {
     for (let start = 0; start + length <= words.length; start++) {
       if (used.subarray(start, start + length).some((flag) => flag === 1)) continue;
@@ -65,12 +132,103 @@ export function extractIntent(
   if (genres.length > 0) query.seed_genres = [...new Set(genres)].slice(0, 5);
   if (artists.length > 0) query.seed_artists = [...new Set(artists)].slice(0, 5);
   addTempo(query, text);
+  addYears(query, text);
+  if (/\binstrumental\b|\b(?:no|without) (?:vocals|singing|lyrics)\b/i.test(text))
+    query.min_instrumentalness = 0.5;
   addQuotedTracks(query, text, index, resolver);
   if (/\b(clean|no explicit|not explicit|family[- ]friendly|for (?:the )?kids)\b/i.test(text))
     query.explicit = false;
   const count = /\b(\d{1,2})\s+(?:[a-z-]+\s+){0,2}(?:songs|tracks|tunes)\b/i.exec(text);
   if (count) query.limit = Math.min(50, Math.max(1, Number(count[1])));
   return query;
+}
+
+/**
+ * "no latin", "less reggaeton", "not Drake", "without any metal": the genre or artist after a negation
+ * is excluded, and its words are not read again as a wish.
+ */
+function markExclusions(
+  query: RecommendQueryInput,
+  words: readonly string[],
+  used: Uint8Array,
+  index: FeatureIndex,
+  vocabulary: IntentVocabulary,
+): void {
+  const genres: string[] = [];
+  const artists: string[] = [];
+  for (let at = 0; at < words.length; at++) {
+    if (!negations.has(words[at]!)) continue;
+    let start = at + 1;
+    while (start < words.length && fillers.has(words[start]!)) start++;
+    for (let length = Math.min(maxWordsInName, words.length - start); length >= 1; length--) {
+      const phrase = words.slice(start, start + length).join(' ');
+      const genre = vocabulary.genres.get(phrase);
+      const artist = genre === undefined && phrase.length >= 3 ? findArtist(index, phrase) : undefined;
+      if (genre === undefined && artist === undefined) continue;
+      if (genre !== undefined) genres.push(genre);
+      else artists.push(index.artistNames[artist!]!);
+      used.fill(1, at, start + length);
+      break;
+    }
+  }
+  if (genres.length > 0) query.exclude_genres = [...new Set(genres)];
+  if (artists.length > 0) query.exclude_artists = [...new Set(artists)];
+}
+
+function markInstruments(query: RecommendQueryInput, words: readonly string[], used: Uint8Array): void {
+  const found: Instrument[] = [];
+  for (let at = 0; at < words.length; at++) {
+    if (used[at]) continue;
+    const pair = at + 1 < words.length ? instrumentWords[`${words[at]} ${words[at + 1]}`] : undefined;
+    const instrument = pair ?? instrumentWords[words[at]!];
+    if (instrument === undefined) continue;
+    // "bass" in "drum and bass" is the genre's: taken only where no genre phrase claims it.
+    if (instrument === 'bass' && words[at - 1] === 'and') continue;
+    found.push(instrument);
+    used.fill(1, at, at + (pair ? 2 : 1));
+  }
+  if (found.length > 0) query.instruments = [...new Set(found)].slice(0, 3);
+}
+
+/**
+ * Decades and years: "90s", "the 1980s", "'70s", "from the 2010s", "before 2000", "after 2015",
+ * "since 2010", "in 1994", "recent" or "new" (the last three years), "oldies" (before 1980).
+ */
+export function addYears(query: RecommendQueryInput, text: string, now = new Date()): void {
+  const lower = text.toLowerCase();
+  const decade = /(?:^|[^\w])(?:'|’)?(1[89]|20)?(\d)0(?:'|’)?s\b/.exec(lower);
+  if (decade) {
+    const digit = Number(decade[2]);
+    const century = decade[1] ? Number(decade[1]) * 100 : digit <= 2 ? 2000 : 1900;
+    const start = century + digit * 10;
+    if (/\b(early)\s+$/.test(lower.slice(0, decade.index + 1))) {
+      query.min_release_year = start;
+      query.max_release_year = start + 4;
+    } else if (/\b(late)\s+$/.test(lower.slice(0, decade.index + 1))) {
+      query.min_release_year = start + 5;
+      query.max_release_year = start + 9;
+    } else {
+      query.min_release_year = start;
+      query.max_release_year = start + 9;
+    }
+    return;
+  }
+  const before = /\b(?:before|pre|until|up to)\s+(1[89]\d\d|20\d\d)\b/.exec(lower);
+  const after = /\b(?:after|since|from|post)\s+(1[89]\d\d|20\d\d)\b/.exec(lower);
+  if (before) query.max_release_year = Number(before[1]) - 1;
+  if (after)
+    query.min_release_year = /\bafter|post\b/.test(after[0]) ? Number(after[1]) + 1 : Number(after[1]);
+  const single = /\b(?:in|of|from)\s+(1[89]\d\d|20\d\d)\b/.exec(lower);
+  if (!before && !after && single) {
+    query.min_release_year = Number(single[1]);
+    query.max_release_year = Number(single[1]);
+  }
+  if (before || after || single) return;
+  if (/\b(recent|new releases?|latest|newest|brand new)\b/.test(lower)) {
+    query.min_release_year = now.getUTCFullYear() - 3;
+  } else if (/\b(oldies|old school|old-school|golden oldies)\b/.test(lower)) {
+    query.max_release_year = 1979;
+  }
 }
 
 function matchMood(query: RecommendQueryInput, phrase: string): boolean {
@@ -140,6 +298,22 @@ function addQuotedTracks(
     if (row !== null) seeds.push(index.tracks[row]!.id);
   }
   if (seeds.length > 0) query.seed_tracks = [...new Set(seeds)].slice(0, 5);
+}
+
+/**
+ * An artist by name, or by the start of a longer credit ("bob marley" for "Bob Marley & The Wailers")
+ * when exactly one artist's name starts so.
+ */
+function findArtist(index: FeatureIndex, phrase: string): number | undefined {
+  const exact = index.artistByName.get(phrase);
+  if (exact !== undefined || !phrase.includes(' ')) return exact;
+  let found: number | undefined;
+  for (const [name, artist] of index.artistByName) {
+    if (!name.startsWith(`${phrase} `)) continue;
+    if (found !== undefined) return undefined;
+    found = artist;
+  }
+  return found;
 }
 
 /** Whether the phrase appears in the original text starting with a capital letter. */

@@ -85,6 +85,24 @@ export const moodSynonyms: Record<string, string> = {
   funky: 'groovy',
   heavy: 'intense',
   soft: 'mellow',
+  calmer: 'calm',
+  happier: 'happy',
+  sadder: 'sad',
+  // Common words of a few other languages (Spanish, French, German, Portuguese, Italian).
+  tranquila: 'calm',
+  tranquilo: 'calm',
+  calme: 'calm',
+  ruhig: 'calm',
+  ruhige: 'calm',
+  alegre: 'happy',
+  feliz: 'happy',
+  joyeux: 'happy',
+  frohlich: 'happy',
+  triste: 'sad',
+  traurig: 'sad',
+  energica: 'energetic',
+  energico: 'energetic',
+  energique: 'energetic',
 };
 
 export const activitySynonyms: Record<string, string> = {
@@ -117,6 +135,12 @@ export const activitySynonyms: Record<string, string> = {
   yoga: 'meditation',
   working: 'work',
   office: 'work',
+  fiesta: 'party',
+  correr: 'running',
+  estudiar: 'study',
+  dormir: 'sleep',
+  lernen: 'study',
+  schlafen: 'sleep',
 };
 
 /** The table entry for a word, through synonyms; null when the word is unknown. */

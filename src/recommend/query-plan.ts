@@ -7,6 +7,7 @@ import {
   toStandard,
   yearColumn,
 } from './feature-index.js';
+import { instrumentTable } from './instruments.js';
 import type { ListenerSignals } from './listener-signals.js';
 import { lookupActivity, lookupMood } from './mood-table.js';
 import type { RecommendQuery, TunableAttribute } from './query.js';
@@ -96,8 +97,11 @@ export function buildPlan(inputs: PlanInputs): QueryPlan {
   addMoodAndActivity(plan, index, query, weights);
   addSeeds(plan, inputs);
   addGenres(plan, index, query, weights);
+  addInstruments(plan, index, query, weights);
+  addYears(plan, index, query, weights);
   addListener(plan, inputs);
   addBlocks(plan, inputs);
+  addExclusions(plan, index, query);
   // The popularity prior is linear in the popularity z-score: score += w·z, i.e. b −= w.
   plan.linear[attributeColumn.get('popularity')!]! -= weights.popularity;
   for (const source of plan.sources) foldSource(plan, source);
@@ -276,6 +280,61 @@ function addGenres(plan: QueryPlan, index: FeatureIndex, query: RecommendQuery, 
   for (const genre of new Set(seedGenres)) {
     const rows = index.genreRows.get(genre);
     if (!plan.genres.includes(genre) && rows) plan.bonusLists.push({ rows, value: weights.genre * 0.5 });
+  }
+}
+
+/** An instrument: its tags (strong), the genres it leads (weaker), and its usual sound as targets. */
+function addInstruments(plan: QueryPlan, index: FeatureIndex, query: RecommendQuery, weights: Weights): void {
+  for (const instrument of query.instruments ?? []) {
+    const entry = instrumentTable[instrument];
+    const tagged = new Set<number>();
+    for (const tag of entry.tags) {
+      const rows = index.genreRows.get(tag);
+      if (!rows) continue;
+      for (const row of rows) tagged.add(row);
+    }
+    for (const row of tagged) addBonus(plan, row, weights.genre * 2.5);
+    for (const genre of entry.genres) {
+      const rows = index.genreRows.get(genre);
+      if (rows && !plan.genres.includes(genre)) plan.bonusLists.push({ rows, value: weights.genre * 0.4 });
+    }
+    const point = new Float64Array(index.width).fill(Number.NaN);
+    for (const [attribute, value] of Object.entries(entry.targets)) {
+      const column = attributeColumn.get(attribute as TunableAttribute)!;
+      point[column] = toStandard(index, column, value);
+    }
+    plan.sources.push({ kind: 'mood', label: `the ${instrument}`, weight: weights.mood * 0.6, point });
+  }
+}
+
+/** Release years: bounds filter (as any min_/max_ does), a target pulls towards its year. */
+function addYears(plan: QueryPlan, index: FeatureIndex, query: RecommendQuery, weights: Weights): void {
+  const { min_release_year: minimum, max_release_year: maximum, target_release_year: target } = query;
+  if (minimum !== undefined) plan.lower[yearColumn] = toStandard(index, yearColumn, minimum) - 1e-6;
+  // Inclusive to the year's end: a track dated 1999-12-31 is from 1999.
+  if (maximum !== undefined) plan.upper[yearColumn] = toStandard(index, yearColumn, maximum + 0.999) + 1e-6;
+  if (minimum !== undefined || maximum !== undefined) {
+    plan.boundedColumns = Int32Array.from(new Set([...plan.boundedColumns, yearColumn]));
+  }
+  const aim =
+    target ?? (minimum !== undefined && maximum !== undefined ? (minimum + maximum) / 2 : undefined);
+  if (aim !== undefined) {
+    plan.yearTarget = aim;
+    plan.yearWeight = Math.max(plan.yearWeight, weights.year);
+  }
+}
+
+/** Excluded genres and artists: none of their rows may be returned (unknown names become warnings). */
+function addExclusions(plan: QueryPlan, index: FeatureIndex, query: RecommendQuery): void {
+  for (const name of query.exclude_genres ?? []) {
+    const rows = index.genreRows.get(name.trim().toLowerCase());
+    if (rows) plan.blockedRows.push(...rows);
+    else plan.warnings.push(`unknown genre '${name}' (not excluded)`);
+  }
+  for (const name of query.exclude_artists ?? []) {
+    const artist = index.artistByName.get(normalizeText(name));
+    if (artist === undefined) plan.warnings.push(`unknown artist '${name}' (not excluded)`);
+    else plan.blockedRows.push(...index.artistRows[artist]!);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { RecommendedTrack } from '../protocol/index.js';
 import type { RecommendQuery, RecommendQueryInput } from './query.js';
+import type { ConversationSoFar, Understood } from './understanding.js';
 
 export interface RecommendContext {
   /** The listener (from the token, never from the query body); drives taste and feedback signals. */
@@ -46,6 +47,8 @@ export interface Recommender {
   forgetListener(userId: string): void;
   /** Reads mood, activity, genres, tempo and named artists from free text, as a query. */
   extractIntent(text: string): RecommendQueryInput;
+  /** A message as a query, refining the session's previous request when it is a follow-up. */
+  understand(text: string, conversation?: ConversationSoFar): Understood;
   /** Number of tracks loaded. */
   size(): number;
 }

@@ -40,7 +40,7 @@ describe('durability of user messages', () => {
     const { router } = createProviders({
       config: loadConfig({}),
       logger,
-      offlineTool: offlineRecommendTool((text) => recommender.extractIntent(text)),
+      offlineTool: offlineRecommendTool((text, conversation) => recommender.understand(text, conversation)),
     });
     const chat = new ChatService({
       store,

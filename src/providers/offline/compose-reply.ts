@@ -45,6 +45,7 @@ function explainWhy(intent: IntentSummary, tracks: readonly RecommendedTrackSumm
 export function composeRecommendationReply(
   tracks: readonly RecommendedTrackSummary[],
   intent: IntentSummary,
+  notes: readonly string[] = [],
 ): string {
   if (tracks.length === 0) {
     return 'I could not find tracks that fit that yet. Try naming a mood, an activity, a genre or an artist you like.';
@@ -52,9 +53,10 @@ export function composeRecommendationReply(
   const named = tracks.slice(0, mentionedTracks).map(describeTrack);
   const more =
     tracks.length > named.length ? ` There are ${tracks.length - named.length} more in the list.` : '';
+  const noted = notes.length > 0 ? ` (Note: ${notes.join('; ')}.)` : '';
   return (
     `Here are some ${describeIntent(intent)}: ${listInWords(named)}. ` +
-    `${explainWhy(intent, tracks)}${more} Tell me what you think, and I can steer from there.`
+    `${explainWhy(intent, tracks)}${more}${noted} Tell me what you think, and I can steer from there.`
   );
 }
 
@@ -64,4 +66,13 @@ export function composeApology(): string {
 
 export function composeGreeting(): string {
   return 'Tell me a mood, an activity, a genre or an artist, and I will find tracks for you.';
+}
+
+/** For words the model cannot read: a short question with requests it can, instead of random picks. */
+export function composeClarifyingQuestion(): string {
+  return (
+    'I am not sure what you would like to hear. Could you tell me a mood, an activity, a genre, an era or ' +
+    'an artist? For example: “calm piano for studying”, “90s hip hop”, “upbeat songs for a run, no latin” ' +
+    'or “something like Daft Punk”.'
+  );
 }

@@ -3,7 +3,12 @@ import { OfflineModel, offlineModelName } from './offline-model.js';
 import type { OfflineAnswerTool, OfflineTool } from './offline-tool.js';
 
 export { OfflineModel, type OfflineModelOptions, splitIntoPieces } from './offline-model.js';
-export type { OfflineAnswerTool, OfflineTool, RecommendedTrackSummary } from './offline-tool.js';
+export type {
+  OfflineAnswerTool,
+  OfflineConversation,
+  OfflineTool,
+  RecommendedTrackSummary,
+} from './offline-tool.js';
 
 /** Needs no key and no network: the default on a fresh install, and the last resort behind real models. */
 export function offlineProvider(

@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { ChatMessage, LanguageModel, ModelRequest, StreamPart, ToolCall } from '../contract.js';
 import { abortableDelay } from '../stream-helpers/abortable-delay.js';
 import { estimatePromptTokens, estimateTokens } from '../stream-helpers/token-estimate.js';
-import { composeApology, composeGreeting, composeRecommendationReply } from './compose-reply.js';
+import {
+  composeApology,
+  composeClarifyingQuestion,
+  composeGreeting,
+  composeRecommendationReply,
+} from './compose-reply.js';
 import { type IntentSummary, intentSummarySchema } from './offline-api.js';
-import type { OfflineAnswerTool, OfflineTool } from './offline-tool.js';
+import type { OfflineAnswerTool, OfflineConversation, OfflineTool } from './offline-tool.js';
 
 const defaultLimit = 8;
 const wordsPerPiece = 3;
@@ -53,7 +58,10 @@ export class OfflineModel implements LanguageModel {
     const last = request.messages.at(-1);
     const offered = (name: string) => request.tools.some((tool) => tool.name === name);
 
-    const call = last?.role === 'user' ? this.callFor(last.content, offered) : null;
+    const call =
+      last?.role === 'user'
+        ? this.callFor(last.content, conversationBefore(request.messages), offered)
+        : null;
     if (call) {
       yield { type: 'tool-call', call };
       yield { type: 'usage', inputTokens, outputTokens: estimateTokens(JSON.stringify(call.args)) };
@@ -61,7 +69,12 @@ export class OfflineModel implements LanguageModel {
       return;
     }
 
-    const reply = last?.role === 'tool' ? this.replyToToolResult(request.messages, last) : composeGreeting();
+    const reply =
+      last?.role === 'tool'
+        ? this.replyToToolResult(request.messages, last)
+        : call === null && last?.role === 'user' && offered(this.tool.name)
+          ? composeClarifyingQuestion()
+          : composeGreeting();
     const text = continueAfter(reply, request.continueFrom);
     for (const [index, piece] of splitIntoPieces(text).entries()) {
       if (index > 0 && !(await abortableDelay(this.chunkDelayMs, request.signal))) return;
@@ -72,18 +85,23 @@ export class OfflineModel implements LanguageModel {
     yield { type: 'finish', reason: 'stop' };
   }
 
-  /** An answer tool the words ask for, else the recommendation tool; null when neither is offered. */
-  private callFor(text: string, offered: (name: string) => boolean): ToolCall | null {
+  /**
+   * An answer tool the words ask for, else the recommendation tool; null when neither is offered or the
+   * words say nothing the tool can use.
+   */
+  private callFor(
+    text: string,
+    conversation: OfflineConversation,
+    offered: (name: string) => boolean,
+  ): ToolCall | null {
     for (const tool of this.answerTools) {
       if (!offered(tool.name)) continue;
       const args = tool.argumentsFor(text);
       if (args !== null) return { id: `call_${randomUUID()}`, name: tool.name, args };
     }
-    return offered(this.tool.name) ? this.intentCall(text) : null;
-  }
-
-  private intentCall(text: string): ToolCall {
-    const intent = this.tool.argumentsFor(text);
+    if (!offered(this.tool.name)) return null;
+    const intent = this.tool.argumentsFor(text, conversation);
+    if (intent === null) return null;
     const args = 'limit' in intent ? intent : { ...intent, limit: defaultLimit };
     return { id: `call_${randomUUID()}`, name: this.tool.name, args };
   }
@@ -97,8 +115,27 @@ export class OfflineModel implements LanguageModel {
     if (answer) return answer.replyTo(result.content) ?? composeApology();
     const read = this.tool.readResult(result.content);
     if (read === undefined) return composeApology();
-    return composeRecommendationReply(read.tracks, findIntent(messages, result.toolCallId));
+    return composeRecommendationReply(read.tracks, findIntent(messages, result.toolCallId), read.notes ?? []);
   }
+}
+
+/** What the listener said before their last message (newest first), and the reply just before it. */
+function conversationBefore(messages: readonly ChatMessage[]): OfflineConversation {
+  const earlier: string[] = [];
+  let lastReply: string | undefined;
+  for (let at = messages.length - 2; at >= 0; at--) {
+    const message = messages[at]!;
+    if (message.role === 'user') earlier.push(message.content);
+    else if (
+      message.role === 'assistant' &&
+      lastReply === undefined &&
+      earlier.length === 0 &&
+      message.content
+    ) {
+      lastReply = message.content;
+    }
+  }
+  return lastReply === undefined ? { earlier } : { earlier, lastReply };
 }
 
 /**

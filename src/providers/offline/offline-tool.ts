@@ -1,3 +1,9 @@
+/** The session before the listener's last message: their earlier messages (newest first), the last reply. */
+export interface OfflineConversation {
+  earlier: string[];
+  lastReply?: string;
+}
+
 /** A recommended track as far as the offline reply talks about it. */
 export interface RecommendedTrackSummary {
   name: string;
@@ -12,10 +18,16 @@ export interface RecommendedTrackSummary {
  */
 export interface OfflineTool {
   name: string;
-  /** The tool's arguments for what the listener said (mood, activity, genres, tempo, artists…). */
-  argumentsFor(text: string): Record<string, unknown>;
+  /**
+   * The tool's arguments for what the listener said (mood, activity, genres, tempo, artists…), given
+   * what came before in the session (a follow-up refines the previous request); null when the words say
+   * nothing it can use, and the model asks instead.
+   */
+  argumentsFor(text: string, conversation: OfflineConversation): Record<string, unknown> | null;
   /** The tracks a tool result names, or undefined when the content is not such a result. */
-  readResult(content: string): { tracks: RecommendedTrackSummary[] } | undefined;
+  readResult(
+    content: string,
+  ): { tracks: RecommendedTrackSummary[]; notes?: string[] | undefined } | undefined;
 }
 
 /**

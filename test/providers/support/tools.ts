@@ -27,4 +27,4 @@ export function extractIntent(text: string): Record<string, unknown> {
 }
 
 /** chat's recommend_tracks as the offline model calls it, reading intent with the reader above. */
-export const offlineTool = offlineRecommendTool(extractIntent);
+export const offlineTool = offlineRecommendTool((text) => ({ query: extractIntent(text), readable: true }));
