@@ -15,6 +15,8 @@ export interface DiversityOptions {
   /** Artists the listener named, who may have more. */
   requestedArtists: ReadonlySet<number>;
   requestedArtistCap: number;
+  /** Most tracks of any one primary genre (the first of a track's genres); unset, no cap. */
+  genreCap?: number;
 }
 
 /**
@@ -35,15 +37,25 @@ export function diversify(
   const closest = new Float64Array(candidates.length);
   const taken = new Uint8Array(candidates.length);
   const perArtist = new Map<number, number>();
+  const perGenre = new Map<string, number>();
   const picked: Candidate[] = [];
   while (picked.length < options.limit) {
-    const next = bestNext(index, candidates, relevance, closest, taken, perArtist, options);
+    let next = bestNext(index, candidates, relevance, closest, taken, perArtist, perGenre, options);
+    // A genre cap must never leave the list short: past it, the best of any genre.
+    if (next < 0 && options.genreCap !== undefined) {
+      next = bestNext(index, candidates, relevance, closest, taken, perArtist, new Map(), {
+        ...options,
+        genreCap: undefined,
+      });
+    }
     if (next < 0) break;
     taken[next] = 1;
     const chosen = candidates[next]!;
     picked.push(chosen);
     for (const artist of index.rowArtists[chosen.row]!)
       perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
+    const genre = index.tracks[chosen.row]!.genres[0];
+    if (genre !== undefined) perGenre.set(genre, (perGenre.get(genre) ?? 0) + 1);
     candidates.forEach((candidate, at) => {
       if (taken[at] === 1) return;
       // Similarity in (0, 1]: 1 for identical features.
@@ -61,12 +73,17 @@ function bestNext(
   closest: Float64Array,
   taken: Uint8Array,
   perArtist: ReadonlyMap<number, number>,
+  perGenre: ReadonlyMap<string, number>,
   options: DiversityOptions,
 ): number {
   let best = -1;
   let bestValue = Number.NEGATIVE_INFINITY;
   for (let at = 0; at < candidates.length; at++) {
     if (taken[at] === 1 || overCap(index, candidates[at]!.row, perArtist, options)) continue;
+    if (options.genreCap !== undefined) {
+      const genre = index.tracks[candidates[at]!.row]!.genres[0];
+      if (genre !== undefined && (perGenre.get(genre) ?? 0) >= options.genreCap) continue;
+    }
     const value = (1 - options.diversity) * relevance[at]! - options.diversity * closest[at]!;
     if (value > bestValue) {
       bestValue = value;

@@ -39,6 +39,8 @@ export interface Engine extends Recommender {
 }
 
 const artistCap = 2;
+/** In an open-ended list (moods, numbers), the largest share one genre may take. */
+const openEndedGenreShare = 0.3;
 const requestedArtistCap = 5;
 /** Candidates kept from the scan for the nearest-seed re-rank and diversity. */
 const poolMinimum = 400;
@@ -235,6 +237,7 @@ export function rank(
     artistCap,
     requestedArtists: plan.requestedArtists,
     requestedArtistCap,
+    ...(plan.openEnded ? { genreCap: Math.max(2, Math.ceil(limit * openEndedGenreShare)) } : {}),
   });
 }
 

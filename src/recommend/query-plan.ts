@@ -70,6 +70,11 @@ export interface QueryPlan {
   requestedArtists: Set<number>;
   seedAlbums: Set<number>;
   genres: string[];
+  /**
+   * Nothing in the query names a sound (no seeds, artists, genres or instruments): only moods, numbers
+   * or nothing. Then no one genre may fill the list, because a mood is not a genre.
+   */
+  openEnded: boolean;
   related: Map<number, RelatedRow>;
   listener: ListenerSignals;
   warnings: string[];
@@ -102,6 +107,14 @@ export function buildPlan(inputs: PlanInputs): QueryPlan {
   addListener(plan, inputs);
   addBlocks(plan, inputs);
   addExclusions(plan, index, query);
+  plan.openEnded =
+    plan.seedRows.length === 0 &&
+    plan.requestedArtists.size === 0 &&
+    plan.genres.length === 0 &&
+    (query.instruments ?? []).length === 0 &&
+    // A listener's own taste may well be one genre: that is theirs to fill the list with.
+    inputs.listener.likedRows.length === 0 &&
+    inputs.listener.playedRows.length === 0;
   // The popularity prior is linear in the popularity z-score: score += w·z, i.e. b −= w.
   plan.linear[attributeColumn.get('popularity')!]! -= weights.popularity;
   for (const source of plan.sources) foldSource(plan, source);
@@ -134,6 +147,7 @@ function emptyPlan(index: FeatureIndex, listener: ListenerSignals): QueryPlan {
     requestedArtists: new Set(),
     seedAlbums: new Set(),
     genres: [],
+    openEnded: true,
     related: new Map(),
     listener,
     warnings: [],

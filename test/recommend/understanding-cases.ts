@@ -25,7 +25,8 @@ export type Check =
       feature: 'energy' | 'valence' | 'tempo' | 'instrumentalness' | 'acousticness';
       side: 'low' | 'high';
     }
-  | { kind: 'previous-artist'; position: number };
+  | { kind: 'previous-artist'; position: number }
+  | { kind: 'variety'; maxPerGenre: number };
 
 const years = (from: number, to: number, share = 0.75): Check => ({ kind: 'years', from, to, share });
 const genre = (name: string, share = 0.75): Check => ({ kind: 'genre', genre: name, share });
@@ -64,6 +65,10 @@ export const understandingCases: UnderstandingCase[] = [
   { turns: ['80s synth pop'], checks: [cards(3), years(1980, 1989, 0.6)] },
   { turns: ['early 2000s rock'], checks: [cards(3), years(2000, 2004), genre('rock', 0.5)] },
   { turns: ['sad songs'], checks: [cards(), low('valence')] },
+  {
+    turns: ['something upbeat for my morning run'],
+    checks: [cards(), high('energy'), { kind: 'variety', maxPerGenre: 3 }],
+  },
   { turns: ['happy upbeat pop'], checks: [cards(), genre('pop', 0.5), high('valence')] },
   { turns: ['music for sleeping'], checks: [cards(), low('energy')] },
   { turns: ['workout metal'], checks: [cards(), genre('metal'), high('energy')] },
@@ -220,6 +225,12 @@ export function passes(engine: Engine, check: Check, answers: readonly Answer[])
       const mean = values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
       return check.side === 'low' ? mean <= p25 : mean >= p75;
     }
+    case 'variety': {
+      const counts = new Map<string, number>();
+      for (const track of tracks)
+        counts.set(track.genres[0] ?? '', (counts.get(track.genres[0] ?? '') ?? 0) + 1);
+      return tracks.length > 0 && Math.max(...counts.values()) <= check.maxPerGenre;
+    }
     case 'previous-artist': {
       const artist = answers.at(-2)?.tracks[check.position]?.artists[0];
       return (
@@ -265,6 +276,8 @@ export function describeCheck(check: Check): string {
       return `≥ ${check.atLeast} tagged ${check.tag}${check.within ? ` in the top ${check.within}` : ''}`;
     case 'feature':
       return `${check.feature} ${check.side === 'low' ? '≤ p25' : '≥ p75'} (mean)`;
+    case 'variety':
+      return `≤ ${check.maxPerGenre} of any one genre`;
     case 'previous-artist':
       return `first card by the artist of track ${check.position + 1} before`;
   }
