@@ -52,7 +52,9 @@ describe('OfflineModel', () => {
   });
 
   it('keeps a limit the intent already has', async () => {
-    const withLimit = new OfflineModel({ tool: offlineRecommendTool(() => ({ query: { limit: 3 }, readable: true })) });
+    const withLimit = new OfflineModel({
+      tool: offlineRecommendTool(() => ({ query: { limit: 3 }, readable: true })),
+    });
     const parts = await collect(
       withLimit.stream({
         messages: [{ role: 'user', content: 'three songs' }],
