@@ -14,10 +14,16 @@ export interface RunningServer {
   url: string;
   port: number;
   config: Config;
+  /** How many tracks the engine serves, and whether they are the bundled few (no catalog imported). */
+  catalog: { tracks: number; bundled: boolean };
   close(): Promise<void>;
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60_000;
+const bundledIdPrefix = 'echotune:';
+/** The public TidyTuesday Spotify songs (28,356 tracks with Spotify's measured audio features). */
+const tidyTuesdayCsvUrl =
+  'https://raw.githubusercontent.com/rfordatascience/tidytuesday/master/data/2020/2020-01-21/spotify_songs.csv';
 
 /**
  * The composition root: config → store → catalog → shared state → providers → chat → gateway. Nothing
@@ -93,6 +99,10 @@ export async function startServer(
     url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
     port,
     config,
+    catalog: {
+      tracks: tracks.length,
+      bundled: tracks.every((track) => track.id.startsWith(bundledIdPrefix)),
+    },
     async close() {
       gateway.startDraining();
       await chat.finish(config.SHUTDOWN_GRACE_MS);
@@ -117,6 +127,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`EchoTune is listening: open ${server.url} in your browser`);
+  if (server.catalog.bundled) {
+    console.log(
+      `Recommending from the bundled ${server.catalog.tracks} tracks (audio features estimated). For 28,356 tracks ` +
+        `with measured features, stop the server and run:\n  npm run catalog:import -- ${tidyTuesdayCsvUrl}`,
+    );
+  }
   const shutdown = (signal: string) => {
     console.log(`${signal} received, shutting down`);
     // Past the turns' grace, the rest of the shutdown has this long before the process gives up.
