@@ -49,6 +49,18 @@ describe('bundled catalog', () => {
     );
   });
 
+  it('tells eras and instruments apart within a genre: old recordings more acoustic, modern ones louder', () => {
+    const old = estimateFeatures('echotune:test', 'jazz', [], 120, 1959).features;
+    const modern = estimateFeatures('echotune:test', 'jazz', [], 120, 2015).features;
+    const undated = estimateFeatures('echotune:test', 'jazz', [], 120).features;
+    expect(old.acousticness).toBeGreaterThan(undated.acousticness);
+    expect(modern.acousticness).toBeLessThan(undated.acousticness);
+    expect(modern.loudness).toBeGreaterThan(old.loudness);
+    const strings = estimateFeatures('echotune:test', 'classical', ['strings'], 70).features;
+    const plain = estimateFeatures('echotune:test', 'classical', [], 70).features;
+    expect(strings.energy).toBeLessThan(plain.energy);
+  });
+
   it('keeps unit features within [0, 1]', () => {
     for (const track of catalog) {
       for (const name of ['energy', 'danceability', 'valence', 'acousticness', 'instrumentalness'] as const) {

@@ -18,7 +18,13 @@ function parseRow(primaryGenre: string, row: string): CatalogTrack {
   const artists = artistList.split(';').map((artist) => artist.trim());
   const tags = tagList === '' ? [] : tagList.split(',').map((tag) => tag.trim());
   const id = `echotune:${slugify(`${name} ${artists[0] ?? ''}`)}`;
-  const estimated = estimateFeatures(id, primaryGenre, tags, Number(bpm));
+  const estimated = estimateFeatures(
+    id,
+    primaryGenre,
+    tags,
+    Number(bpm),
+    year === '' ? Number.NaN : Number(year),
+  );
   return {
     id,
     name,

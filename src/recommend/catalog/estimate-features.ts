@@ -6,7 +6,10 @@ import { stableHash } from '../text.js';
  * 1. start from the base profile of the track's primary genre (below);
  * 2. adjust by tempo: faster raises energy (+0.1 per 30 bpm above 110, capped ±0.15) and valence a
  *    little, lowers acousticness; danceability peaks near 118 bpm and falls 0.04 per 10 bpm away (cap 0.2);
- * 3. apply tag modifiers of secondary genres ("ballad" calmer, "acoustic" more acoustic, ...);
+ * 3. apply tag modifiers of secondary genres and instruments ("ballad" calmer, "acoustic" more
+ *    acoustic, "strings" more acoustic and instrumental, ...);
+ * 3b. adjust by era: recordings before 1970 are more acoustic and quieter, after 2010 louder and less
+ *    acoustic (the "loudness war"), so two tracks of one genre differ by more than tempo;
  * 4. add a deterministic ±0.04 variation per track id so equal rows still differ, then clamp to [0, 1].
  * Key and mode come from the id hash (mode major with the genre's major share). Every row is flagged
  * `estimated: true`: these are informed guesses, not measurements.
@@ -67,7 +70,21 @@ const tagModifiers: Record<string, Partial<Record<FeatureName, number>>> = {
   'trip hop': { valence: -0.15, energy: -0.1 },
   'modern classical': { instrumentalness: 0.05 },
   choral: { instrumentalness: -0.5, energy: 0.15 },
+  strings: { acousticness: 0.05, instrumentalness: 0.05, energy: -0.05 },
+  violin: { acousticness: 0.03 },
+  cello: { energy: -0.08, valence: -0.08 },
+  saxophone: { instrumentalness: 0.1 },
+  trumpet: { energy: 0.05, valence: 0.05 },
 };
+
+/** Era shifts (additive) by release year; unknown years shift nothing. */
+export function eraShift(year: number): Partial<Record<FeatureName, number>> {
+  if (Number.isNaN(year)) return {};
+  if (year < 1970) return { acousticness: 0.12, energy: -0.06, danceability: -0.03 };
+  if (year < 1990) return { acousticness: 0.04, energy: -0.02 };
+  if (year >= 2010) return { acousticness: -0.05, energy: 0.04 };
+  return {};
+}
 
 type FeatureName = keyof CatalogTrack['features'];
 const unitFeatures = [
@@ -125,6 +142,7 @@ export function estimateFeatures(
   primaryGenre: string,
   tags: readonly string[],
   tempo: number,
+  year = Number.NaN,
 ): EstimatedFeatures {
   const base = genreProfiles[primaryGenre] ?? genreProfiles.pop!;
   const energyShift = clamp(((tempo - 110) / 30) * 0.1, 0.15);
@@ -137,8 +155,8 @@ export function estimateFeatures(
     speechiness: base.speechiness,
     liveness: base.liveness,
   };
-  for (const tag of tags) {
-    for (const [name, shift] of Object.entries(tagModifiers[tag] ?? {})) {
+  for (const shifts of [...tags.map((tag) => tagModifiers[tag] ?? {}), eraShift(year)]) {
+    for (const [name, shift] of Object.entries(shifts)) {
       if (name in values) values[name as keyof typeof values] += shift;
     }
   }
