@@ -56,8 +56,8 @@ describe('bundled catalog', () => {
     expect(old.acousticness).toBeGreaterThan(undated.acousticness);
     expect(modern.acousticness).toBeLessThan(undated.acousticness);
     expect(modern.loudness).toBeGreaterThan(old.loudness);
-    const strings = estimateFeatures('echotune:test', 'classical', ['strings'], 70).features;
-    const plain = estimateFeatures('echotune:test', 'classical', [], 70).features;
+    const strings = estimateFeatures('echotune:test', 'classical', ['strings'], 120).features;
+    const plain = estimateFeatures('echotune:test', 'classical', [], 120).features;
     expect(strings.energy).toBeLessThan(plain.energy);
   });
 
