@@ -46,7 +46,8 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     const dialog = page.getByRole('dialog', { name: 'Your listening' });
     await dialog.getByRole('button', { name: 'Sign in with Spotify' }).click();
     // Spotify's consent (the fake grants at once) sends the browser back to the page.
-    await page.waitForURL(/spotify=linked/);
+    // 'commit': the page drops the query as it starts, sometimes before its load event.
+    await page.waitForURL(/spotify=linked/, { waitUntil: 'commit' });
     await page.locator('#status', { hasText: 'Signed in with Spotify.' }).waitFor();
     expect(fake.authorizations).toHaveLength(1);
     const after = await pageAuth(page);
@@ -84,7 +85,7 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
       .getByRole('dialog', { name: 'Your listening' })
       .getByRole('button', { name: 'Sign in with Spotify' })
       .click();
-    await page.waitForURL(/spotify=error/);
+    await page.waitForURL(/spotify=error/, { waitUntil: 'commit' });
     await page.locator('#status', { hasText: /^Spotify sign-in did not work: / }).waitFor();
     expect(page.url()).toBe(`${server.url}/`);
   });
