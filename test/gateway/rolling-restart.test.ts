@@ -28,7 +28,7 @@ const INSTANCES = 3;
 const mongoConfig = (uri: string) => loadConfig({ MONGODB_URI: uri });
 const CLIENTS = 12;
 // Wide on purpose: a reply waits out an instance's restart and the balancer's health checks, and on a
-// loaded 2-core machine that alone has taken close to 20 s.
+// loaded 2-core machine it has once taken longer than 20 s.
 const TURN_TIMEOUT_MS = 40_000;
 
 /**
