@@ -74,6 +74,7 @@ export async function startServer(
     recommender,
     logger: log,
     limits: { maxInputBytes: config.IMPORT_MAX_UPLOAD_MB * 1024 * 1024 },
+    progressIntervalMs: config.IMPORT_PROGRESS_INTERVAL_MS,
   });
   const spotify = createSpotify({ config, store, recommender, logger: log });
   await shared.announce(store.location);

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   RECOMMENDATION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // The largest file of a listening-history upload (a whole Spotify export ZIP is one file).
   IMPORT_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(1024),
+  // How often a running import reports progress; 0 reports every batch of 1,000 plays.
+  IMPORT_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 
   PROVIDERS_FILE: optionalString,
   ROUTER_POLICY: z.string().min(1).default('balanced'),

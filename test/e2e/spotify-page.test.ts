@@ -44,10 +44,11 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
 
     await page.getByRole('button', { name: 'Your listening' }).click();
     const dialog = page.getByRole('dialog', { name: 'Your listening' });
+    // Spotify's consent (the fake grants at once) sends the browser back to the page. The wait starts
+    // before the click: the page drops the query as it starts, at times before the click call returns.
+    const returned = page.waitForURL(/spotify=linked/, { waitUntil: 'commit' });
     await dialog.getByRole('button', { name: 'Sign in with Spotify' }).click();
-    // Spotify's consent (the fake grants at once) sends the browser back to the page.
-    // 'commit': the page drops the query as it starts, sometimes before its load event.
-    await page.waitForURL(/spotify=linked/, { waitUntil: 'commit' });
+    await returned;
     await page.locator('#status', { hasText: 'Signed in with Spotify.' }).waitFor();
     expect(fake.authorizations).toHaveLength(1);
     const after = await pageAuth(page);
@@ -81,11 +82,12 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     const page = await openChat(context, server.url);
     fake.declineNextAuthorization();
     await page.getByRole('button', { name: 'Your listening' }).click();
+    const returned = page.waitForURL(/spotify=error/, { waitUntil: 'commit' });
     await page
       .getByRole('dialog', { name: 'Your listening' })
       .getByRole('button', { name: 'Sign in with Spotify' })
       .click();
-    await page.waitForURL(/spotify=error/, { waitUntil: 'commit' });
+    await returned;
     await page.locator('#status', { hasText: /^Spotify sign-in did not work: / }).waitFor();
     expect(page.url()).toBe(`${server.url}/`);
   });

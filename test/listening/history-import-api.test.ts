@@ -39,7 +39,8 @@ beforeAll(async () => {
   const store = await createSqliteStore({ path: join(dataDir, 'echotune.db') });
   await store.upsertTracks([...bundledCatalog(), byUri, byName]);
   await store.close();
-  server = await startTestServer({ DATA_DIR: dataDir });
+  // Progress once per batch: the sample's 10 batches may all fit in one 250 ms interval on a fast machine.
+  server = await startTestServer({ DATA_DIR: dataDir, IMPORT_PROGRESS_INTERVAL_MS: '0' });
 });
 
 afterAll(async () => {
