@@ -5,6 +5,7 @@ import { CooccurrenceSource } from './cooccurrence-source.js';
 import { type Candidate, diversify } from './diversity.js';
 import { buildFeatureIndex, type FeatureIndex } from './feature-index.js';
 import { buildIntentVocabulary, extractIntent as readIntent } from './intent.js';
+import type { SimilarityModel } from './learned-similarity/similarity-model.js';
 import { ListenerProfiles, type ListenerSignalsStore } from './listener-profile.js';
 import { emptyListener, type ListenerSignals } from './listener-signals.js';
 import type { RecommendQuery } from './query.js';
@@ -30,6 +31,8 @@ export interface RecommenderOptions {
   historyTtlMs?: number;
   /** How often the co-occurrence model is rebuilt from the store. Default 10 minutes. */
   cooccurrenceRefreshMs?: number;
+  /** The learned similarity; the shipped model unless an evaluation trains its own. */
+  similarityModel?: SimilarityModel;
 }
 
 /** A recommender that also exposes its index (benchmarks, evaluation). */
@@ -47,7 +50,7 @@ const poolMinimum = 400;
 
 export function createRecommender(options: RecommenderOptions): Engine {
   const weights: Weights = { ...defaultWeights, ...options.weights };
-  const index = buildFeatureIndex(dedupe(options.tracks));
+  const index = buildFeatureIndex(dedupe(options.tracks), options.similarityModel);
   const resolver = createResolver(index);
   const scratch = new ScanScratch(index.size);
   let vocabulary: ReturnType<typeof buildIntentVocabulary> | null = null;

@@ -1,4 +1,6 @@
 import { type AudioFeatureName, audioFeatureNames, type CatalogTrack } from '../protocol/index.js';
+import { shippedSimilarityModel } from './learned-similarity/shipped-model.js';
+import { Embedder, embeddingWidth, type SimilarityModel } from './learned-similarity/similarity-model.js';
 import { type TunableAttribute, tunableAttributes } from './query.js';
 import { normalizeText } from './text.js';
 
@@ -19,8 +21,15 @@ export const artistProfileAttributes: readonly TunableAttribute[] = [
   ...audioFeatureNames.filter((name) => !categoricalFeatures.has(name)),
   'popularity',
 ];
-/** Physical columns of the matrix: the tunable attributes and the year. */
-const columnCount = yearColumn + 1;
+/** The raw inputs of a similarity model, by name: every tunable attribute, then `year`. */
+export const modelInputNames: readonly string[] = [...indexedAttributes, 'year'];
+/**
+ * The learned similarity space (learned-similarity/): a model's embedding of the track's attributes
+ * and year, after the year column. The engine's sound similarity is squared distance over these.
+ */
+export const learnedColumns = Int32Array.from({ length: embeddingWidth }, (_, at) => yearColumn + 1 + at);
+/** Physical columns of the matrix: the tunable attributes, the year and the learned embedding. */
+const columnCount = yearColumn + 1 + embeddingWidth;
 const profileWidth = artistProfileAttributes.length + 1;
 /**
  * Virtual columns after the physical ones: the artist profile, stored once per artist (a small table
@@ -69,19 +78,17 @@ export interface FeatureIndex {
   readonly albumRows: ReadonlyMap<number, Int32Array>;
 }
 
-export function buildFeatureIndex(tracks: readonly CatalogTrack[]): FeatureIndex {
+/**
+ * Builds the index; `model` is the learned similarity (the shipped one unless an evaluation brings its
+ * own, trained on part of the data).
+ */
+export function buildFeatureIndex(
+  tracks: readonly CatalogTrack[],
+  model: SimilarityModel = shippedSimilarityModel(),
+): FeatureIndex {
   const size = tracks.length;
-  const columnData = Array.from({ length: columnCount }, () => new Float32Array(size));
-  const years = Float32Array.from(tracks, (track) => releaseYear(track.releaseDate));
-  const knownYears = years.filter((year) => !Number.isNaN(year));
-  const meanYear =
-    knownYears.length > 0 ? knownYears.reduce((sum, year) => sum + year, 0) / knownYears.length : 2000;
-  tracks.forEach((track, row) => {
-    for (let column = 0; column < indexedAttributes.length; column++) {
-      columnData[column]![row] = rawValue(track, indexedAttributes[column]!);
-    }
-    columnData[yearColumn]![row] = Number.isNaN(years[row]!) ? meanYear : years[row]!;
-  });
+  const { columns: rawColumns, years } = modelInputs(tracks);
+  const columnData = [...rawColumns, ...embed(model, rawColumns, size)];
   const artists = indexArtists(tracks);
   const profiles = buildArtistProfiles(columnData, artists.rowArtists, artists.artistRows);
   const { means, deviations } = standardize(columnData);
@@ -109,6 +116,50 @@ export function buildFeatureIndex(tracks: readonly CatalogTrack[]): FeatureIndex
     genreRows: postingLists(tracks, (track) => track.genres.map((genre) => genre.toLowerCase())),
     ...artists,
   };
+}
+
+/**
+ * The raw values a similarity model reads, one column per name of `modelInputNames` (unknown years take
+ * the catalog's mean year), and the years as found (NaN when unknown).
+ */
+export function modelInputs(tracks: readonly CatalogTrack[]): {
+  columns: Float32Array[];
+  years: Float32Array;
+} {
+  const columns = modelInputNames.map(() => new Float32Array(tracks.length));
+  const years = Float32Array.from(tracks, (track) => releaseYear(track.releaseDate));
+  const knownYears = years.filter((year) => !Number.isNaN(year));
+  const meanYear =
+    knownYears.length > 0 ? knownYears.reduce((sum, year) => sum + year, 0) / knownYears.length : 2000;
+  tracks.forEach((track, row) => {
+    for (let column = 0; column < indexedAttributes.length; column++) {
+      columns[column]![row] = rawValue(track, indexedAttributes[column]!);
+    }
+    columns[yearColumn]![row] = Number.isNaN(years[row]!) ? meanYear : years[row]!;
+  });
+  return { columns, years };
+}
+
+/** The model's embedding of every row, one column per dimension (raw; the index standardizes them). */
+function embed(model: SimilarityModel, rawColumns: readonly Float32Array[], size: number): Float32Array[] {
+  const order = model.inputs.map((name) => {
+    const column = modelInputNames.indexOf(name);
+    if (column < 0) throw new Error(`similarity model input '${name}' is not an attribute or 'year'`);
+    return column;
+  });
+  if (model.output.units !== embeddingWidth) {
+    throw new Error(`similarity model must embed in ${embeddingWidth} dimensions, not ${model.output.units}`);
+  }
+  const embedder = new Embedder(model);
+  const raw = new Float64Array(order.length);
+  const point = new Float64Array(embeddingWidth);
+  const columns = Array.from({ length: embeddingWidth }, () => new Float32Array(size));
+  for (let row = 0; row < size; row++) {
+    for (let at = 0; at < order.length; at++) raw[at] = rawColumns[order[at]!]![row]!;
+    embedder.embed(raw, point);
+    for (let at = 0; at < embeddingWidth; at++) columns[at]![row] = point[at]!;
+  }
+  return columns;
 }
 
 /** The value of an attribute on a track, in the attribute's own units. */
@@ -144,10 +195,19 @@ function standardize(columnData: readonly Float32Array[]): { means: Float64Array
     const mean = size > 0 ? sum / size : 0;
     const variance = size > 0 ? squares / size - mean * mean : 0;
     // A constant column would divide by zero; a unit deviation keeps its z-scores at 0.
-    const deviation = variance > 1e-12 ? Math.sqrt(variance) : 1;
     means[column] = mean;
-    deviations[column] = deviation;
-    for (let row = 0; row < size; row++) values[row] = (values[row]! - mean) / deviation;
+    deviations[column] = variance > 1e-12 ? Math.sqrt(variance) : 1;
+  }
+  // The learned columns share one scale (their mean variance becomes 1), so distances in the learned
+  // space keep the model's shape; a random pair is still 2 apart per column on average, as in z units.
+  const learnedVariance =
+    learnedColumns.reduce((sum, column) => sum + deviations[column]! ** 2, 0) / learnedColumns.length;
+  for (const column of learnedColumns) deviations[column] = Math.sqrt(learnedVariance);
+  for (let column = 0; column < columnCount; column++) {
+    const values = columnData[column]!;
+    const mean = means[column]!;
+    const deviation = deviations[column]!;
+    for (let row = 0; row < values.length; row++) values[row] = (values[row]! - mean) / deviation;
   }
   return { means, deviations };
 }

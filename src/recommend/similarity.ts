@@ -1,36 +1,19 @@
 import {
   artistProfileColumns,
-  attributeColumn,
   type FeatureIndex,
+  learnedColumns,
   valueAt,
   yearColumn,
 } from './feature-index.js';
-import type { TunableAttribute } from './query.js';
 
 /**
- * How much each attribute counts when two tracks are compared (seed and taste centroids, nearest seed,
- * MMR). Key and popularity say little about how a track sounds, so they do not count.
+ * The columns two tracks are compared on (seed and taste centroids, nearest seed, MMR): the learned
+ * similarity space (learned-similarity/), each dimension counting alike. Its distance was learned from
+ * which tracks share playlists, so it knows which attributes (and which combinations) matter.
  */
-const similarityWeightByAttribute: Partial<Record<TunableAttribute, number>> = {
-  danceability: 1,
-  energy: 1,
-  valence: 1,
-  acousticness: 1,
-  tempo: 0.7,
-  instrumentalness: 0.7,
-  speechiness: 0.7,
-  loudness: 0.6,
-  liveness: 0.3,
-  duration_ms: 0.2,
-  mode: 0.2,
-};
+export const similarityColumns = learnedColumns;
+export const similarityWeights = new Float64Array(learnedColumns.length).fill(1);
 
-export const similarityColumns = Int32Array.from(
-  Object.keys(similarityWeightByAttribute).map((name) => attributeColumn.get(name as TunableAttribute)!),
-);
-export const similarityWeights = Float64Array.from(
-  Object.values(similarityWeightByAttribute).map((weight) => weight ?? 0),
-);
 /** Columns that describe the artist and era rather than the sound (see feature-index.ts). */
 export const profileColumns = Int32Array.from([yearColumn, ...artistProfileColumns]);
 const similarityTotal = similarityWeights.reduce((sum, weight) => sum + weight, 0);

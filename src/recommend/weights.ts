@@ -43,7 +43,7 @@ export const defaultWeights: Weights = {
   seeds: 1,
   artistProfile: 1,
   nearestSeed: 0.6,
-  nearestSeedProfile: 3,
+  nearestSeedProfile: 1,
   genre: 1,
   artist: 1.5,
   album: 1.5,
