@@ -43,7 +43,7 @@ export interface Engine extends Recommender {
 
 const artistCap = 2;
 /** In an open-ended list (moods, numbers), the largest share one genre may take. */
-const openEndedGenreShare = 0.3;
+const openEndedGenreShare = 0.25;
 const requestedArtistCap = 5;
 /** Candidates kept from the scan for the nearest-seed re-rank and diversity. */
 const poolMinimum = 400;

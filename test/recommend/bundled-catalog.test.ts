@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { catalogTrackSchema } from '../../src/protocol/index.js';
-import { bundledCatalog, estimateFeatures, genreProfiles } from '../../src/recommend/index.js';
+import {
+  bundledCatalog,
+  createRecommender,
+  estimateFeatures,
+  genreProfiles,
+  recommendQuerySchema,
+} from '../../src/recommend/index.js';
 
 const requiredGenres = [
   'pop',
@@ -68,5 +74,23 @@ describe('bundled catalog', () => {
         expect(track.features[name]).toBeLessThanOrEqual(1);
       }
     }
+  });
+
+  it('answers a mood with many genres: “something upbeat for my morning run” is not a Latin list', async () => {
+    const engine = createRecommender({ tracks: catalog });
+    const intent = engine.extractIntent('something upbeat for my morning run');
+    expect(intent).toMatchObject({ mood: 'upbeat', activity: 'running' });
+    const { tracks } = await engine.recommend(recommendQuerySchema.parse({ ...intent, limit: 8 }), {});
+    expect(tracks).toHaveLength(8);
+    const families = tracks.map((track) => track.genres[0]!);
+    const most = Math.max(
+      ...[...new Set(families)].map((family) => families.filter((f) => f === family).length),
+    );
+    expect(most).toBeLessThanOrEqual(2);
+    expect(families.filter((family) => family === 'latin' || family === 'reggae').length).toBeLessThanOrEqual(
+      4,
+    );
+    expect(new Set(families).size).toBeGreaterThanOrEqual(4);
+    for (const track of tracks) expect(track.features.energy).toBeGreaterThan(0.6);
   });
 });

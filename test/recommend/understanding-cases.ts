@@ -67,7 +67,7 @@ export const understandingCases: UnderstandingCase[] = [
   { turns: ['sad songs'], checks: [cards(), low('valence')] },
   {
     turns: ['something upbeat for my morning run'],
-    checks: [cards(), high('energy'), { kind: 'variety', maxPerGenre: 3 }],
+    checks: [cards(), high('energy'), { kind: 'variety', maxPerGenre: 2 }],
   },
   { turns: ['happy upbeat pop'], checks: [cards(), genre('pop', 0.5), high('valence')] },
   { turns: ['music for sleeping'], checks: [cards(), low('energy')] },
