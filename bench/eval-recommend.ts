@@ -20,6 +20,7 @@ import {
 import { rowDistance } from '../src/recommend/similarity.js';
 import { createSqliteStore } from '../src/store/index.js';
 import { sharedDataset } from '../test/support/environment.js';
+import { audioColumns, nearestToCentroid } from './knn-baseline.js';
 import { printTable } from './print-table.js';
 
 const seed = 20_200_121;
@@ -54,34 +55,18 @@ function methods(engine: Engine, random: () => number): Record<string, Method> {
         .filter((id) => !seeds.includes(id))
         .slice(0, limit),
     popularity: async (seeds, limit) => byPopularity.filter((id) => !seeds.includes(id)).slice(0, limit),
-    'kNN features': async (seeds, limit) => nearestToCentroid(engine, seeds, limit),
+    'kNN features': async (seeds, limit) =>
+      nearestToCentroid(
+        index,
+        seeds.map((id) => index.rowById.get(id)!),
+        audioColumns,
+        limit,
+      ).map((row) => index.tracks[row]!.id),
     echotune: async (seeds, limit) => {
       const result = await engine.recommend(recommendQuerySchema.parse({ seed_tracks: seeds, limit }), {});
       return result.tracks.map((track) => track.id);
     },
   };
-}
-
-/** Plain kNN: equal-weight Euclidean distance to the seeds' mean on the standardized audio features. */
-function nearestToCentroid(engine: Engine, seeds: string[], limit: number): string[] {
-  const index = engine.index;
-  const rows = seeds.map((id) => index.rowById.get(id)!);
-  const columns = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const center = columns.map(
-    (column) => rows.reduce((sum, row) => sum + index.columnData[column]![row]!, 0) / rows.length,
-  );
-  const scored: Array<[number, number]> = [];
-  for (let row = 0; row < index.size; row++) {
-    if (rows.includes(row)) continue;
-    let distance = 0;
-    columns.forEach((column, at) => {
-      const difference = index.columnData[column]![row]! - center[at]!;
-      distance += difference * difference;
-    });
-    scored.push([distance, row]);
-  }
-  scored.sort((left, right) => left[0] - right[0]);
-  return scored.slice(0, limit).map(([, row]) => index.tracks[row]!.id);
 }
 
 interface MethodFigures {

@@ -21,6 +21,7 @@ import {
   trainSimilarity,
 } from '../src/recommend/learned-similarity/index.js';
 import { rowDistance } from '../src/recommend/similarity.js';
+import { audioColumns, closestRows, nearestToCentroid } from './knn-baseline.js';
 
 const listLength = 20;
 
@@ -80,12 +81,11 @@ type Method = (seeds: number[]) => Promise<number[]>;
  */
 function methods(engine: Engine, named: Engine): Record<string, Method> {
   const index = engine.index;
-  const audio = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const allInputs = Array.from({ length: yearColumn + 1 }, (_, column) => column);
   return {
-    'kNN 9 audio features': async (seeds) => nearestToCentroid(engine, seeds, audio),
+    'kNN 9 audio features': async (seeds) => nearestToCentroid(index, seeds, audioColumns, listLength),
     [`kNN all ${modelInputNames.length} inputs`]: async (seeds) =>
-      nearestToCentroid(engine, seeds, allInputs),
+      nearestToCentroid(index, seeds, allInputs, listLength),
     'learned space alone (nearest seed)': async (seeds) => nearestSeed(engine, seeds),
     echotune: async (seeds) => recommended(engine, seeds),
     'echotune, all signals': async (seeds) => recommended(named, seeds),
@@ -102,27 +102,11 @@ async function recommended(engine: Engine, seeds: number[]): Promise<number[]> {
   return result.tracks.map((track) => index.rowById.get(track.id)!);
 }
 
-/** Plain kNN: equal-weight Euclidean distance to the seeds' mean over z-scored columns. */
-function nearestToCentroid(engine: Engine, seeds: number[], columns: number[]): number[] {
-  const { columnData, size } = engine.index;
-  const center = columns.map(
-    (column) => seeds.reduce((sum, row) => sum + columnData[column]![row]!, 0) / seeds.length,
-  );
-  return closest(size, seeds, (row) =>
-    columns.reduce((sum, column, at) => sum + (columnData[column]![row]! - center[at]!) ** 2, 0),
-  );
-}
-
 function nearestSeed(engine: Engine, seeds: number[]): number[] {
   const index = engine.index;
-  return closest(index.size, seeds, (row) => Math.min(...seeds.map((seed) => rowDistance(index, seed, row))));
-}
-
-function closest(size: number, seeds: number[], distance: (row: number) => number): number[] {
-  const scored: Array<[number, number]> = [];
-  for (let row = 0; row < size; row++) if (!seeds.includes(row)) scored.push([distance(row), row]);
-  scored.sort((left, right) => left[0] - right[0]);
-  return scored.slice(0, listLength).map(([, row]) => row);
+  return closestRows(index.size, seeds, listLength, (row) =>
+    Math.min(...seeds.map((seed) => rowDistance(index, seed, row))),
+  );
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);

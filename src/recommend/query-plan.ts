@@ -11,7 +11,7 @@ import { instrumentTable } from './instruments.js';
 import type { ListenerSignals } from './listener-signals.js';
 import { lookupActivity, lookupMood } from './mood-table.js';
 import type { RecommendQuery, TunableAttribute } from './query.js';
-import { centroid, similarityColumns, similarityWeights } from './similarity.js';
+import { centroid, similarityColumns } from './similarity.js';
 import { normalizeText } from './text.js';
 import type { Weights } from './weights.js';
 
@@ -424,16 +424,15 @@ function profileOnly(point: Float64Array): Float64Array {
   return kept;
 }
 
-/** Adds w·(z−t)² for the source's columns, the weight split over them by similarity weight. */
+/** Adds w·(z−t)² for the source's columns, the weight split evenly (similarity sources: over the similarity columns). */
 function foldSource(plan: QueryPlan, source: TargetSource): void {
   const columnWeights = new Float64Array(plan.quadratic.length);
   let total = 0;
   source.point.forEach((target, column) => {
     if (Number.isNaN(target)) return;
-    const at = similarityColumns.indexOf(column);
     const weight =
       source.kind === 'seeds' || source.kind === 'taste' || source.kind === 'dislike'
-        ? (similarityWeights[at] ?? 0)
+        ? Number(similarityColumns.includes(column))
         : 1;
     columnWeights[column] = weight;
     total += weight;

@@ -12,36 +12,33 @@ import {
  * which tracks share playlists, so it knows which attributes (and which combinations) matter.
  */
 export const similarityColumns = learnedColumns;
-export const similarityWeights = new Float64Array(learnedColumns.length).fill(1);
 
 /** Columns that describe the artist and era rather than the sound (see feature-index.ts). */
 export const profileColumns = Int32Array.from([yearColumn, ...artistProfileColumns]);
-const similarityTotal = similarityWeights.reduce((sum, weight) => sum + weight, 0);
 
-/** Weighted mean squared z-distance between two rows over the similarity columns. */
+/** Mean squared distance between two rows over the similarity columns. */
 export function rowDistance(index: FeatureIndex, left: number, right: number): number {
   let sum = 0;
   for (let at = 0; at < similarityColumns.length; at++) {
     const values = index.columnData[similarityColumns[at]!]!;
     const difference = values[left]! - values[right]!;
-    sum += similarityWeights[at]! * difference * difference;
+    sum += difference * difference;
   }
-  return sum / similarityTotal;
+  return sum / similarityColumns.length;
 }
 
-/** Weighted mean squared z-distance between a row and a point given per column (NaN columns skipped). */
+/** Mean squared distance between a row and a point given per column, over its similarity columns (NaN skipped). */
 export function pointDistance(index: FeatureIndex, row: number, point: Float64Array): number {
   let sum = 0;
-  let weights = 0;
-  for (let at = 0; at < similarityColumns.length; at++) {
-    const column = similarityColumns[at]!;
+  let count = 0;
+  for (const column of similarityColumns) {
     const target = point[column]!;
     if (Number.isNaN(target)) continue;
     const difference = index.columnData[column]![row]! - target;
-    sum += similarityWeights[at]! * difference * difference;
-    weights += similarityWeights[at]!;
+    sum += difference * difference;
+    count++;
   }
-  return weights > 0 ? sum / weights : 0;
+  return count > 0 ? sum / count : 0;
 }
 
 /** Mean z-vector of rows (all columns); null for no rows. Optional per-row weights. */

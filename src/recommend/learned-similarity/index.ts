@@ -1,6 +1,6 @@
-export { fitInputs, type InputNormalization, normalScore, quantileOf } from './model-inputs.js';
+export { normalScore, quantileOf } from './model-inputs.js';
 export { type Playlist, type PlaylistCatalog, readPlaylistCatalog } from './playlists.js';
 export { shippedSimilarityModel } from './shipped-model.js';
-export { embeddingWidth, type SimilarityModel, similarityModelSchema } from './similarity-model.js';
-export { type TrainingOptions, type TrainingSet, trainSimilarity } from './train-similarity.js';
+export { type SimilarityModel, similarityModelSchema } from './similarity-model.js';
+export { trainSimilarity } from './train-similarity.js';
 export { trainingSetOf } from './training-set.js';

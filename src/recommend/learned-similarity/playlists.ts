@@ -27,14 +27,11 @@ const membershipSchema = z.object({
  * playlist): the tracks as the importer reads them, and which tracks share each playlist. Rows without
  * a playlist id are not memberships; the error names the first one when none has it.
  */
-export async function readPlaylistCatalog(
-  location: string,
-  options: { withoutGenres?: boolean } = {},
-): Promise<PlaylistCatalog> {
+export async function readPlaylistCatalog(location: string): Promise<PlaylistCatalog> {
   const source = await openCatalogSource(location);
   const records: Record<string, unknown>[] = [];
   for await (const record of source.records) records.push(record);
-  const { tracks } = await importRecords(records, { withoutGenres: options.withoutGenres ?? false });
+  const { tracks } = await importRecords(records);
   const known = new Set(tracks.map((track) => track.id));
   const playlists = new Map<string, Playlist>();
   let firstProblem: string | null = null;

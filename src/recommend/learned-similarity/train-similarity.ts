@@ -206,6 +206,8 @@ class PairBatch {
   readonly embeddingGradient: Float64Array;
   readonly logits: Float64Array;
   readonly weights: Float64Array;
+  /** One row's gradient on the hidden units (backward pass). */
+  readonly hiddenGradient: Float64Array;
 
   constructor(
     readonly size: number,
@@ -219,6 +221,7 @@ class PairBatch {
     this.embeddingGradient = new Float64Array(2 * size * embeddingWidth);
     this.logits = new Float64Array(size * size);
     this.weights = new Float64Array(size * size);
+    this.hiddenGradient = new Float64Array(hiddenUnits);
   }
 
   draw(playlists: readonly ArrayLike<number>[], features: Float64Array, width: number, random: () => number) {
@@ -280,9 +283,8 @@ function contrastiveStep(network: Network, batch: PairBatch, temperature: number
       }
     }
   }
-  const scratch = new Float64Array(network.hidden);
   for (let row = 0; row < 2 * n; row++) {
-    network.backward(input, row * network.inputs, hidden, row, embeddingGradient, scratch);
+    network.backward(input, row * network.inputs, hidden, row, embeddingGradient, batch.hiddenGradient);
   }
   return loss / (2 * n);
 }
