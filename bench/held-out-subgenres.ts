@@ -17,6 +17,8 @@ import {
 import {
   type Playlist,
   readPlaylistCatalog,
+  type SimilarityModel,
+  type TrainingSet,
   trainingSetOf,
   trainSimilarity,
 } from '../src/recommend/learned-similarity/index.js';
@@ -123,12 +125,20 @@ export interface SplitResult {
 /** Trains on the split's learned half, then runs every method on the same held-out queries. */
 export async function evaluateSplit(
   catalog: AnonymousCatalog,
-  options: { splitSeed: number; steps: number; queriesPerSubgenre: number; querySeed?: number },
+  options: {
+    splitSeed: number;
+    steps: number;
+    queriesPerSubgenre: number;
+    querySeed?: number;
+    /** Trains the split's model (default: trainSimilarity with `steps`). */
+    train?: (set: TrainingSet) => SimilarityModel;
+  },
 ): Promise<SplitResult> {
   const { learned, heldOut } = splitSubgenres(catalog, options.splitSeed);
   const training = catalog.playlists.filter((playlist) => learned.has(playlist.subgenre));
   const started = Date.now();
-  const model = trainSimilarity(trainingSetOf(catalog.tracks, training), { steps: options.steps });
+  const train = options.train ?? ((set: TrainingSet) => trainSimilarity(set, { steps: options.steps }));
+  const model = train(trainingSetOf(catalog.tracks, training));
   const trainingSeconds = (Date.now() - started) / 1000;
   const engine = createRecommender({ tracks: catalog.tracks, similarityModel: model });
   const named = createRecommender({ tracks: catalog.named, similarityModel: model });
