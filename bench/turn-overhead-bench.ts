@@ -195,6 +195,9 @@ async function runBench(samples: number): Promise<void> {
     OPENAI_API_KEY: 'bench-key',
     RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000',
     RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+    RATE_LIMIT_SESSIONS_PER_MINUTE: '1000000',
+    MAX_CONNECTIONS_PER_IP: '1000000',
+    MAX_CONNECTIONS_PER_LISTENER: '1000000',
     TURN_QUEUE_DEPTH: '20',
   });
   const relay = await startChild(['--role', 'relay', '--port', String(relayPort), '--upstream', baseURL]);

@@ -91,6 +91,9 @@ export async function startCluster(adapter: AdapterKind, upstreamBaseURL: string
     SERVE_CLIENT: 'false',
     RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000',
     RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+    RATE_LIMIT_SESSIONS_PER_MINUTE: '1000000',
+    MAX_CONNECTIONS_PER_IP: '1000000',
+    MAX_CONNECTIONS_PER_LISTENER: '1000000',
     // Every tab that disconnects makes its instance ask the whole cluster, this long after, whether its
     // session still has listeners (a fetchSockets each): short, so a level's departing tabs are done
     // asking before the next level measures (see DISCONNECT_QUIET_MS).

@@ -261,6 +261,12 @@ export class ChatService {
    * Stores the message (idempotent on clientMsgId) and resolves once the store acknowledged it; the
    * broadcast and the turn start right after, so the sender's ack comes first.
    */
+  /** True when the listener's message with this clientMsgId is stored: a resend that costs no new turn. */
+  async isStoredMessage(userId: string, sessionId: string, clientMsgId: string): Promise<boolean> {
+    await this.authorizeSessionId(userId, sessionId);
+    return (await this.options.store.findMessageByClientMsgId(sessionId, clientMsgId)) !== null;
+  }
+
   async sendMessage(
     userId: string,
     payload: ClientPayload<'message:send'>,

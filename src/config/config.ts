@@ -18,12 +18,23 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  // The secret before a rotation: tokens it signed still verify (until they expire); new ones use JWT_SECRET.
+  JWT_SECRET_PREVIOUS: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   TOKEN_TTL_HOURS: z.coerce
     .number()
     .int()
     .min(1)
     .max(24 * 365)
     .default(24 * 30),
+  // A token that expired at most this long ago may still be exchanged at POST /api/v1/auth/refresh.
+  TOKEN_REFRESH_GRACE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 365)
+    .default(24 * 7),
+  // How long a socket told auth:expired may still send auth:refresh before it is disconnected.
+  AUTH_EXPIRED_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   CORS_ORIGINS: z.string().default('*'),
   // Bearer token of /api/v1/admin (site keys); unset, those routes answer 404 saying how to enable them.
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -51,6 +62,17 @@ export const configSchema = z.object({
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   /** The window the per-minute limits count over; shorter only where a test must see a limit lift. */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  // Open sockets at once: per client IP (behind TRUST_PROXY, the forwarded one) and per listener.
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(200),
+  MAX_CONNECTIONS_PER_LISTENER: z.coerce.number().int().min(1).default(30),
+  // The largest socket event answered; the transport closes connections sending over 16 times this.
+  SOCKET_EVENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
   TURN_QUEUE_DEPTH: z.coerce.number().int().min(0).max(20).default(3),
   DELTA_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
   DELTA_FRAMES_PER_SECOND: z.coerce.number().int().min(0).default(2000),

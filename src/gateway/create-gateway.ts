@@ -15,7 +15,8 @@ import type { SpotifyService } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
 import { requireAdminToken } from './admin-auth.js';
 import { requireBearerToken } from './authenticate.js';
-import { registerErrorHandling } from './http-errors.js';
+import { clientAddressOf } from './client-address.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http-errors.js';
 import { rateLimitStoreOver } from './http-rate-limit-store.js';
 import { SocketRateLimits } from './rate-limits.js';
 import { registerAdminSiteKeyRoutes } from './routes/admin-site-key-routes.js';
@@ -59,18 +60,24 @@ export interface Gateway {
 }
 
 const BODY_LIMIT_BYTES = 64 * 1024;
+const TRANSPORT_BUFFER_FACTOR = 16;
 const clientDistDirectory = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, store } = options;
   const tokens = new TokenService(
-    resolveTokenSecret(config.JWT_SECRET, config.DATA_DIR),
+    {
+      current: resolveTokenSecret(config.JWT_SECRET, config.DATA_DIR),
+      previous: config.JWT_SECRET_PREVIOUS,
+    },
     config.TOKEN_TTL_HOURS,
   );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    frameworkErrors,
+    clientErrorHandler,
   });
   registerErrorHandling(app);
   const { shared } = options;
@@ -101,7 +108,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Widget-facing: the guest-token route, with CORS so a widget on another site can read its answer.
   await app.register(async (widget) => {
     await registerWidgetCors(widget);
-    registerAuthRoutes(widget, { store, tokens, siteKeys });
+    registerAuthRoutes(widget, {
+      store,
+      tokens,
+      siteKeys,
+      refreshGraceSeconds: config.TOKEN_REFRESH_GRACE_HOURS * 3600,
+    });
   });
   const spotify = {
     spotify: options.spotify?.service ?? null,
@@ -115,7 +127,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Before the REST routes: renaming and deleting a session over REST tell the listener's sockets.
   const io: ChatServer = new Server(app.server, {
     cors: { origin: socketCorsOrigin(config.CORS_ORIGINS, siteKeys, logger) },
-    maxHttpBufferSize: BODY_LIMIT_BYTES,
+    // Over one event's limit is answered (payload_too_large); only far over it does the transport hang up.
+    maxHttpBufferSize: config.SOCKET_EVENT_MAX_BYTES * TRANSPORT_BUFFER_FACTOR,
     serveClient: false,
   });
   if (shared.socketAdapter) io.adapter(shared.socketAdapter);
@@ -127,6 +140,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       {
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
         eventsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+        sessionsPerMinute: config.RATE_LIMIT_SESSIONS_PER_MINUTE,
+        connectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+        connectionsPerListener: config.MAX_CONNECTIONS_PER_LISTENER,
         windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       },
       shared,
@@ -135,6 +151,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     disconnectGraceMs: config.DISCONNECT_GRACE_MS,
     draining: () => draining.value,
     crossInstance: shared.kind !== 'local',
+    maxEventBytes: config.SOCKET_EVENT_MAX_BYTES,
+    clientAddress: clientAddressOf(config.TRUST_PROXY),
+    authExpiredGraceMs: config.AUTH_EXPIRED_GRACE_MS,
   });
   await app.register(async (api) => {
     requireBearerToken(api, tokens, siteKeys);

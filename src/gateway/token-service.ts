@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { EchoError } from '../errors.js';
 import { siteKeySchema } from '../protocol/index.js';
 
@@ -15,15 +15,25 @@ export interface TokenClaims {
   siteKey?: string;
 }
 
-/** Signs and verifies listener tokens (HS256 JWTs via jose). */
+/** A verified token's claims and when it stops being valid. */
+export interface VerifiedToken extends TokenClaims {
+  expiresAtMs: number;
+}
+
+/**
+ * Signs and verifies listener tokens (HS256 JWTs via jose). During a secret rotation the previous
+ * secret still verifies the tokens it signed; every new token is signed with the current one.
+ */
 export class TokenService {
-  private readonly key: Uint8Array;
+  private readonly keys: Uint8Array[];
 
   constructor(
-    secret: string,
+    secrets: string | { current: string; previous?: string | undefined },
     private readonly ttlHours: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    const { current, previous } = typeof secrets === 'string' ? { current: secrets } : secrets;
+    const encode = (secret: string) => new TextEncoder().encode(secret);
+    this.keys = previous === undefined ? [encode(current)] : [encode(current), encode(previous)];
   }
 
   async issue(claims: TokenClaims): Promise<{ token: string; expiresAt: string }> {
@@ -36,31 +46,56 @@ export class TokenService {
       .setIssuer(ISSUER)
       .setIssuedAt()
       .setExpirationTime(expiresAt)
-      .sign(this.key);
+      .sign(this.keys[0] as Uint8Array);
     return { token, expiresAt: expiresAt.toISOString() };
   }
 
-  async verify(token: unknown): Promise<TokenClaims> {
+  verify(token: unknown): Promise<VerifiedToken> {
+    return this.#verify(token, 0);
+  }
+
+  /** For a refresh: a token of ours that expired at most `graceSeconds` ago still names its listener. */
+  verifyForRefresh(token: unknown, graceSeconds: number): Promise<VerifiedToken> {
+    return this.#verify(token, graceSeconds);
+  }
+
+  async #verify(token: unknown, clockTolerance: number): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length === 0) {
       throw new EchoError('unauthorized', 'A token is required: get one from POST /api/v1/auth/guest');
     }
-    try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
-      if (!payload.sub) throw new EchoError('unauthorized', 'The token names no listener');
-      const claims: TokenClaims = {
-        userId: payload.sub,
-        kind: payload.kind === 'spotify' ? 'spotify' : 'guest',
-      };
-      // Signed by us, so a site key claim is one we put there; anything else in it is not a key.
-      if (payload.siteKey !== undefined) claims.siteKey = siteKeySchema.parse(payload.siteKey);
-      return claims;
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) {
-        throw new EchoError('unauthorized', 'The token has expired', { cause: error });
+    let failure: unknown;
+    for (const key of this.keys) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          algorithms: ['HS256'],
+          clockTolerance,
+        });
+        return toVerified(payload);
+      } catch (error) {
+        if (error instanceof EchoError) throw error;
+        // An expired token is expired under either secret; only a bad signature tries the next one.
+        if (error instanceof joseErrors.JWTExpired) {
+          throw new EchoError('unauthorized', 'The token has expired', { cause: error });
+        }
+        failure = error;
       }
-      throw new EchoError('unauthorized', 'The token is not valid', { cause: error });
     }
+    throw new EchoError('unauthorized', 'The token is not valid', { cause: failure });
   }
+}
+
+function toVerified(payload: JWTPayload): VerifiedToken {
+  if (!payload.sub) throw new EchoError('unauthorized', 'The token names no listener');
+  if (payload.exp === undefined) throw new EchoError('unauthorized', 'The token has no expiry');
+  const verified: VerifiedToken = {
+    userId: payload.sub,
+    kind: payload.kind === 'spotify' ? 'spotify' : 'guest',
+    expiresAtMs: payload.exp * 1000,
+  };
+  // Signed by us, so a site key claim is one we put there; anything else in it is not a key.
+  if (payload.siteKey !== undefined) verified.siteKey = siteKeySchema.parse(payload.siteKey);
+  return verified;
 }
 
 /**

@@ -32,6 +32,8 @@ export const clientPayloadSchemas = {
   'turn:cancel': z.strictObject({ sessionId: id, turnId: id }),
   feedback: z.strictObject({ recommendationId: id, trackId: id, signal: z.enum(feedbackSignals) }),
   typing: z.strictObject({ sessionId: id, on: z.boolean() }),
+  /** A new token for the same listener (after `auth:expired`, or before it). */
+  'auth:refresh': z.strictObject({ token: z.string().min(1, 'must not be empty').max(4096) }),
 } as const;
 
 export type ClientEventName = keyof typeof clientPayloadSchemas;
@@ -44,6 +46,7 @@ export interface ClientAckResults {
   'turn:cancel': { cancelled: boolean };
   feedback: { feedbackId: string };
   typing: Record<string, never>;
+  'auth:refresh': { expiresAt: string };
 }
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
@@ -98,6 +101,8 @@ export interface ServerPayloads {
   'session:deleted': { sessionId: string };
   /** To every socket of the listener: a history import moved on (at most a few times a second). */
   'import:progress': { job: HistoryImport };
+  /** To the one socket: its token expired; it is disconnected after `graceMs` unless it sends `auth:refresh`. */
+  'auth:expired': { message: string; graceMs: number };
 }
 export type ServerEventName = keyof ServerPayloads;
 

@@ -67,6 +67,8 @@ export interface ConversationStore {
    * Bumps the session's updatedAt and lastSeq.
    */
   appendMessage(input: NewMessage): Promise<AppendResult>;
+  /** The message a client sent with this clientMsgId, if it was stored (a resend of an acknowledged one). */
+  findMessageByClientMsgId(sessionId: string, clientMsgId: string): Promise<Message | null>;
   /** Messages with seq > afterSeq in ascending seq order; nextCursor is the last seq as a string. */
   listMessages(sessionId: string, query: { afterSeq: number; limit: number }): Promise<Page<Message>>;
   /** The last `limit` messages in ascending seq order (for building model context). */

@@ -79,9 +79,16 @@ export function connect(options: ConnectionOptions): Connection {
     // The server let go of us on purpose (e.g. it is shutting down): socket.io does not retry that alone.
     if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
   });
+  // The token ran out while connected: renew it and hand it over before the server lets go of us.
+  socket.on('auth:expired', () => {
+    tokens.get().then(
+      (token) => socket.emit('auth:refresh', { token }),
+      () => undefined,
+    );
+  });
   socket.on('connect_error', (error) => {
     const data = (error as Error & { data?: ErrorPayload }).data;
-    if (data?.code === 'unauthorized') tokens.forget();
+    if (data?.code === 'unauthorized') tokens.refused();
   });
 
   return {

@@ -1,9 +1,10 @@
 import type { ErrorPayload, GuestTokenResponse } from '../../../src/protocol/index.js';
 
 export interface TokenSource {
-  /** A guest token from storage, or a new one when missing or about to expire. */
+  /** The token from storage, renewed when about to expire (a new guest only when missing or refused). */
   get(): Promise<string>;
-  forget(): void;
+  /** The server refused the token: the next `get` renews it (or starts a new guest if it cannot). */
+  refused(): void;
 }
 
 /** Thrown when the server refuses to issue a token (e.g. this site is not allowed to use the widget). */
@@ -34,16 +35,8 @@ export function tokenSource(options: {
     }
   };
 
-  const fetchToken = async (): Promise<string> => {
-    const body = {
-      ...(options.siteKey ? { siteKey: options.siteKey } : {}),
-      ...(options.displayName ? { displayName: options.displayName } : {}),
-    };
-    const response = await fetch(`${options.baseUrl}/api/v1/auth/guest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const issue = async (path: string, init: RequestInit): Promise<string> => {
+    const response = await fetch(`${options.baseUrl}${path}`, { method: 'POST', ...init });
     const parsed = (await response.json().catch(() => ({}))) as Partial<GuestTokenResponse> & {
       error?: ErrorPayload;
     };
@@ -56,19 +49,42 @@ export function tokenSource(options: {
     return parsed.token;
   };
 
+  const newGuest = (): Promise<string> => {
+    const body = {
+      ...(options.siteKey ? { siteKey: options.siteKey } : {}),
+      ...(options.displayName ? { displayName: options.displayName } : {}),
+    };
+    return issue('/api/v1/auth/guest', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  };
+
+  // The same listener with a new expiry; only when the server will not renew it does a new guest begin.
+  const renew = (previous: GuestTokenResponse | null): Promise<string> => {
+    if (!previous) return newGuest();
+    return issue('/api/v1/auth/refresh', { headers: { authorization: `Bearer ${previous.token}` } }).catch(
+      (error: unknown) => {
+        if (error instanceof TokenRefused && error.error.code === 'unauthorized') return newGuest();
+        throw error;
+      },
+    );
+  };
+
+  let refused = false;
   return {
     get() {
       const current = saved();
-      if (current && Date.parse(current.expiresAt) - Date.now() > RENEW_BEFORE_MS) {
-        return Promise.resolve(current.token);
-      }
-      pending ??= fetchToken().finally(() => {
+      const fresh = current && Date.parse(current.expiresAt) - Date.now() > RENEW_BEFORE_MS;
+      if (current && fresh && !refused) return Promise.resolve(current.token);
+      pending ??= renew(current).finally(() => {
         pending = undefined;
       });
+      refused = false;
       return pending;
     },
-    forget() {
-      localStorage.removeItem(key);
+    refused() {
+      refused = true;
     },
   };
 }

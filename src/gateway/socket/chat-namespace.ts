@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { ChatService } from '../../chat/index.js';
@@ -19,6 +20,7 @@ import type { SocketRateLimits } from '../rate-limits.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
 import { type ChatSink, createRoomSink } from './room-sink.js';
+import { TokenExpiry } from './token-expiry.js';
 
 interface SocketData {
   userId: string;
@@ -51,6 +53,12 @@ export interface ChatNamespaceOptions {
   crossInstance: boolean;
   /** True once shutdown began: new connections and new messages go to another instance. */
   draining: () => boolean;
+  /** The largest event payload (serialized JSON) answered; larger ones get `payload_too_large`. */
+  maxEventBytes: number;
+  /** The client's address of a handshake, as REST sees it (TRUST_PROXY). */
+  clientAddress: (request: IncomingMessage) => string;
+  /** How long a socket whose token expired may still refresh it. */
+  authExpiredGraceMs: number;
 }
 
 const sessionIdSchema = z.string().min(1).max(100);
@@ -69,6 +77,7 @@ export function registerChatNamespace(
   const sink = tellingOtherInstances(createRoomSink(namespace), namespace, options.crossInstance);
   const { chat } = options;
   const abandonChecks = new AbandonChecks(namespace, chat, options.disconnectGraceMs);
+  const expiry = new TokenExpiry(options.authExpiredGraceMs);
 
   namespace.use((socket, next) => {
     if (options.draining()) {
@@ -76,7 +85,7 @@ export function registerChatNamespace(
       next(Object.assign(new Error(error.message), { data: error.toPayload() }));
       return;
     }
-    authenticate(socket, options).then(
+    authenticate(socket, options, expiry).then(
       () => next(),
       (error: unknown) => {
         // The error payload as `data`, so a widget can show the polite refusal (code forbidden) as it is.
@@ -118,6 +127,15 @@ export function registerChatNamespace(
       return { cancelled: answers.some(Boolean) };
     },
     feedback: (socket, payload) => chat.addFeedback(socket.data.userId, payload),
+    'auth:refresh': async (socket, payload) => {
+      const claims = await options.tokens.verify(payload.token);
+      if (claims.userId !== socket.data.userId || claims.siteKey !== socket.data.siteKey) {
+        throw new EchoError('forbidden', 'token: names another listener or site key than this socket');
+      }
+      await options.siteKeys.authorize(claims, socket.data.origin);
+      expiry.watch(socket, claims.expiresAtMs);
+      return { expiresAt: new Date(claims.expiresAtMs).toISOString() };
+    },
     typing: async (socket, payload) => {
       const room = roomForSession(payload.sessionId);
       if (!socket.rooms.has(room)) throw new EchoError('forbidden', 'Join the session before typing in it');
@@ -140,7 +158,7 @@ export function registerChatNamespace(
 
   namespace.on('connection', (socket) => {
     for (const event of Object.keys(handlers) as ClientEventName[]) {
-      listen(socket, event, handlers[event] as Handler<typeof event>, options);
+      listen(socket, event, handlers[event] as Handler<typeof event>, options, expiry);
     }
     // The listener's session list reaches every socket of theirs. Rooms are per instance, so this is
     // done at once, before any event of the socket is read.
@@ -155,16 +173,26 @@ export function registerChatNamespace(
   return { namespace, sink };
 }
 
-/** The token's listener, and for a widget token its site key, checked against the handshake's Origin. */
-async function authenticate(socket: ChatSocket, options: ChatNamespaceOptions): Promise<void> {
+/**
+ * The token's listener, and for a widget token its site key, checked against the handshake's Origin;
+ * then a place among the open connections of the address and of the listener, given back on disconnect.
+ */
+async function authenticate(
+  socket: ChatSocket,
+  options: ChatNamespaceOptions,
+  expiry: TokenExpiry,
+): Promise<void> {
   const claims = await options.tokens.verify(socket.handshake.auth?.token);
   const origin = socket.handshake.headers.origin;
   await options.siteKeys.authorize(claims, origin);
+  const release = await options.limits.connect(options.clientAddress(socket.request), claims.userId);
+  socket.once('disconnect', release);
   socket.data.userId = claims.userId;
   if (claims.siteKey !== undefined) {
     socket.data.siteKey = claims.siteKey;
     if (origin !== undefined) socket.data.origin = origin;
   }
+  expiry.watch(socket, claims.expiresAtMs);
 }
 
 /** With several instances, a deleted session is also forgotten by the others (their turns, caches). */
@@ -193,15 +221,20 @@ function listen<E extends ClientEventName>(
   event: E,
   handler: Handler<E>,
   options: ChatNamespaceOptions,
+  expiry: TokenExpiry,
 ): void {
-  socket.on(event as ClientEventName, async (first: unknown, second?: unknown) => {
-    // An emit without a payload puts the ack first.
-    const [payload, ack] = typeof first === 'function' ? [undefined, first] : [first, second];
-    const respond = (response: Ack<ClientAckResults[E]>) => {
-      if (typeof ack === 'function') ack(response);
-    };
+  socket.on(event as ClientEventName, async (...args: unknown[]) => {
+    // The ack is the last argument, whatever comes between; an emit without a payload puts it first.
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as (response: unknown) => void) : undefined;
+    const payload = typeof args[0] === 'function' ? undefined : args[0];
+    const respond = (response: Ack<ClientAckResults[E]>) => ack?.(response);
     try {
-      await options.limits.consume(socket.data.userId, event);
+      if (event !== 'auth:refresh' && expiry.isExpired(socket)) {
+        throw new EchoError('unauthorized', 'The token has expired: send auth:refresh with a new one');
+      }
+      assertWithinSize(payload, options.maxEventBytes);
+      await admit(socket, event, payload, options);
       // A widget's socket stops working once its key is revoked (within the cache time), not only new ones.
       if (socket.data.siteKey !== undefined) {
         await options.siteKeys.requireOrigin(socket.data.siteKey, socket.data.origin);
@@ -216,6 +249,36 @@ function listen<E extends ClientEventName>(
       respond({ ok: false, error: error.toPayload() });
     }
   });
+}
+
+/** The transport allows more than one event may carry, so an over-size event is answered, not dropped. */
+function assertWithinSize(payload: unknown, maxBytes: number): void {
+  if (payload === undefined) return;
+  const bytes = Buffer.byteLength(JSON.stringify(payload) ?? '');
+  if (bytes > maxBytes) {
+    throw new EchoError('payload_too_large', `payload: ${bytes} bytes, at most ${maxBytes} allowed`);
+  }
+}
+
+/**
+ * The listener's rate limits. A resend of a message already stored (a client retrying after a lost ack)
+ * always passes: it starts no new turn, and refusing it would leave the client unsure forever.
+ */
+async function admit(
+  socket: ChatSocket,
+  event: ClientEventName,
+  payload: unknown,
+  options: ChatNamespaceOptions,
+): Promise<void> {
+  try {
+    await options.limits.consume(socket.data.userId, event);
+  } catch (refusal) {
+    if (event !== 'message:send' || toEchoError(refusal).code !== 'rate_limited') throw refusal;
+    const resend = clientPayloadSchemas['message:send'].safeParse(payload);
+    if (!resend.success) throw refusal;
+    const { sessionId, clientMsgId } = resend.data;
+    if (!(await options.chat.isStoredMessage(socket.data.userId, sessionId, clientMsgId))) throw refusal;
+  }
 }
 
 /**

@@ -128,7 +128,7 @@ export class MongoConversations implements ConversationStore {
   async appendMessage(input: NewMessage): Promise<AppendResult> {
     const clientMsgId = input.clientMsgId ?? null;
     if (clientMsgId !== null) {
-      const existing = await this.#findByClientMsgId(input.sessionId, clientMsgId);
+      const existing = await this.findMessageByClientMsgId(input.sessionId, clientMsgId);
       if (existing !== null) return { message: existing, created: false };
     }
     const id = newId();
@@ -216,7 +216,8 @@ export class MongoConversations implements ConversationStore {
     seq: number,
     clientMsgId: string | null,
   ): Promise<AppendResult | 'retry'> {
-    const winner = clientMsgId === null ? null : await this.#findByClientMsgId(draft.sessionId, clientMsgId);
+    const winner =
+      clientMsgId === null ? null : await this.findMessageByClientMsgId(draft.sessionId, clientMsgId);
     if (winner === null) return 'retry';
     await this.#abandonSeq({ ...draft, seq });
     return { message: winner, created: false };
@@ -244,7 +245,7 @@ export class MongoConversations implements ConversationStore {
    * Returns null when the duplicate key was the seq, not the clientMsgId.
    */
   async #settleDuplicate(lost: MessageDocument, clientMsgId: string): Promise<AppendResult | null> {
-    const winner = await this.#findByClientMsgId(lost.sessionId, clientMsgId);
+    const winner = await this.findMessageByClientMsgId(lost.sessionId, clientMsgId);
     if (winner === null) return null;
     const handedBack = this.#traits.atomicFindAndModify && (await this.#handBackSeq(lost));
     if (!handedBack) await this.#abandonSeq(lost);
@@ -284,7 +285,7 @@ export class MongoConversations implements ConversationStore {
     }
   }
 
-  async #findByClientMsgId(sessionId: string, clientMsgId: string): Promise<Message | null> {
+  async findMessageByClientMsgId(sessionId: string, clientMsgId: string): Promise<Message | null> {
     const document = await this.#collections.messages.findOne({ sessionId, clientMsgId });
     return document === null ? null : toMessage(document);
   }

@@ -117,6 +117,15 @@ export class SqliteConversations implements Synchronous<ConversationStore> {
     });
   }
 
+  findMessageByClientMsgId(sessionId: string, clientMsgId: string): Message | null {
+    const row = this.#sql.get<MessageRow>(
+      'SELECT * FROM messages WHERE session_id = ? AND client_msg_id = ?',
+      sessionId,
+      clientMsgId,
+    );
+    return row === undefined ? null : toMessage(row);
+  }
+
   /**
    * Seq is taken and written inside one immediate transaction, so appends can never share a seq; the
    * session's counter moves with `UPDATE … RETURNING` (one statement instead of a read and a write).
@@ -125,12 +134,8 @@ export class SqliteConversations implements Synchronous<ConversationStore> {
     return this.#sql.immediate(() => {
       const clientMsgId = input.clientMsgId ?? null;
       if (clientMsgId !== null) {
-        const existing = this.#sql.get<MessageRow>(
-          'SELECT * FROM messages WHERE session_id = ? AND client_msg_id = ?',
-          input.sessionId,
-          clientMsgId,
-        );
-        if (existing !== undefined) return { message: toMessage(existing), created: false };
+        const existing = this.findMessageByClientMsgId(input.sessionId, clientMsgId);
+        if (existing !== null) return { message: existing, created: false };
       }
       const createdAt = nowIso();
       const session = this.#sql.get<Pick<SessionRow, 'last_seq'>>(

@@ -106,6 +106,9 @@ function describeMessages(store: StoreAccessor): void {
         clientMsgId: 'c-1',
       });
       expect(elsewhere.created).toBe(true);
+      expect(await store().findMessageByClientMsgId(session.id, 'c-1')).toEqual(first.message);
+      expect(await store().findMessageByClientMsgId(session.id, 'c-2')).toBeNull();
+      expect(await store().findMessageByClientMsgId('missing', 'c-1')).toBeNull();
     });
 
     it('stores any number of messages without a clientMsgId, keeping assistant meta intact', async () => {
