@@ -15,6 +15,7 @@ import {
   roomForUser,
   type ServerToClientEvents,
 } from '../../protocol/index.js';
+import type { SocketEventMetrics } from '../gateway-metrics.js';
 import type { SocketRateLimits } from '../rate-limits.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
@@ -51,6 +52,7 @@ export interface ChatNamespaceOptions {
   crossInstance: boolean;
   /** True once shutdown began: new connections and new messages go to another instance. */
   draining: () => boolean;
+  metrics?: SocketEventMetrics;
 }
 
 const sessionIdSchema = z.string().min(1).max(100);
@@ -81,6 +83,7 @@ export function registerChatNamespace(
       (error: unknown) => {
         // The error payload as `data`, so a widget can show the polite refusal (code forbidden) as it is.
         const echo = toEchoError(error);
+        options.metrics?.eventRejected('connect', echo.code);
         next(Object.assign(new Error(echo.message), { data: echo.toPayload() }));
       },
     );
@@ -200,6 +203,7 @@ function listen<E extends ClientEventName>(
     const respond = (response: Ack<ClientAckResults[E]>) => {
       if (typeof ack === 'function') ack(response);
     };
+    options.metrics?.eventReceived(event);
     try {
       await options.limits.consume(socket.data.userId, event);
       // A widget's socket stops working once its key is revoked (within the cache time), not only new ones.
@@ -213,6 +217,7 @@ function listen<E extends ClientEventName>(
     } catch (caught) {
       const error = toEchoError(caught);
       if (error.code === 'internal') options.logger.error({ err: caught, event }, 'socket handler failed');
+      options.metrics?.eventRejected(event, error.code);
       respond({ ok: false, error: error.toPayload() });
     }
   });
