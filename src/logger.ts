@@ -19,6 +19,8 @@ const redact = [
   'auth.token',
   'ADMIN_TOKEN',
   '*.ADMIN_TOKEN',
+  'METRICS_TOKEN',
+  '*.METRICS_TOKEN',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

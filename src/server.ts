@@ -4,11 +4,12 @@ import { type Config, ConfigError, loadConfig } from './config/index.js';
 import { createGateway } from './gateway/index.js';
 import { HistoryImports } from './listening/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { createServiceMetrics } from './metrics/index.js';
 import { createProviders } from './providers/index.js';
-import { createRecommender, loadCatalog } from './recommend/index.js';
+import { createRecommender, loadCatalog, timedRecommender } from './recommend/index.js';
 import { createSharedState } from './shared-state/index.js';
 import { createSpotify } from './spotify/index.js';
-import { createStore, startExpirySweeper } from './store/index.js';
+import { createStore, startExpirySweeper, timedStore } from './store/index.js';
 
 export interface RunningServer {
   url: string;
@@ -35,10 +36,11 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.LOG_LEVEL);
-  const store = await createStore({ config, logger: log });
+  const metrics = createServiceMetrics();
+  const store = timedStore(await createStore({ config, logger: log }), metrics.store);
   const sweeper = startExpirySweeper(store, { intervalMs: SWEEP_INTERVAL_MS, logger: log });
   const tracks = await loadCatalog(store, log);
-  const recommender = createRecommender({ tracks, store, logger: log });
+  const recommender = timedRecommender(createRecommender({ tracks, store, logger: log }), metrics.recommend);
   const shared = await createSharedState({
     redisUrl: config.REDIS_URL,
     adapter: config.REDIS_ADAPTER,
@@ -52,14 +54,17 @@ export async function startServer(
     health: shared.providerHealth,
     offlineTool: offlineRecommendTool((text, conversation) => recommender.understand(text, conversation)),
     offlineAnswerTools: [offlineListeningStatsTool()],
+    routerMetrics: metrics.router,
   });
   const { router } = providers;
+  metrics.watchCircuits(() => router.status());
   const chat = new ChatService({
     store,
     leases: shared.turnLeases,
     router,
     recommender,
     logger: log,
+    metrics: metrics.turns,
     settings: {
       coalesceMs: config.DELTA_COALESCE_MS,
       deltaFramesPerSecond: config.DELTA_FRAMES_PER_SECOND,
@@ -75,6 +80,7 @@ export async function startServer(
     logger: log,
     limits: { maxInputBytes: config.IMPORT_MAX_UPLOAD_MB * 1024 * 1024 },
     progressIntervalMs: config.IMPORT_PROGRESS_INTERVAL_MS,
+    metrics: metrics.imports,
   });
   const spotify = createSpotify({ config, store, recommender, logger: log });
   await shared.announce(store.location);
@@ -88,6 +94,7 @@ export async function startServer(
     imports,
     shared,
     spotify,
+    metrics: metrics.gateway,
   });
   await gateway.app.listen({ port: config.PORT, host: config.HOST });
   // Turns an instance that is gone (or this one, before a restart) left unfinished.

@@ -24,6 +24,7 @@ import type { SessionListSink } from './session-list-sink.js';
 import { SessionQueue } from './session-queue.js';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './session-title.js';
 import { localTurnLeases, type TurnLease, type TurnLeases } from './turn-leases.js';
+import type { TurnMetrics } from './turn-metrics.js';
 import { runTurn, type TurnSettings } from './turn-runner.js';
 import type { TurnSink } from './turn-sink.js';
 
@@ -45,6 +46,8 @@ export interface ChatServiceOptions {
   settings: ChatSettings;
   /** One turn per session across instances (default: this instance's queue alone). */
   leases?: TurnLeases;
+  /** Where each turn's outcome and latencies are counted (the service's metrics). */
+  metrics?: TurnMetrics;
 }
 
 /** Upper bound on what one session:join returns; a client pages through REST beyond it. */

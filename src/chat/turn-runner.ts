@@ -25,6 +25,7 @@ import {
 import { resumedToolExchange } from './resumed-tool-exchange.js';
 import { findTrackMentions } from './track-mentions.js';
 import { TurnCheckpoints } from './turn-checkpoints.js';
+import type { TurnMetrics } from './turn-metrics.js';
 import type { TurnSink } from './turn-sink.js';
 
 /** Resolver confidence above which a song named in the reply is shown as a card. */
@@ -45,6 +46,7 @@ export interface TurnDependencies {
   sink: TurnSink;
   logger: Logger;
   settings: TurnSettings;
+  metrics?: TurnMetrics | undefined;
 }
 
 export interface TurnInput {
@@ -122,8 +124,10 @@ export async function runTurn(deps: TurnDependencies, input: TurnInput): Promise
     });
     coalescer.flush();
     await showMentionedTracks(deps, input, record);
-    const message = await storeAssistantMessage(deps, input, record, elapsed());
+    const totalMs = elapsed();
+    const message = await storeAssistantMessage(deps, input, record, totalMs);
     deps.sink.emit(input.sessionId, 'turn:done', doneEvent(input, message));
+    reportTurn(deps, record, 'completed', totalMs);
   } catch (caught) {
     coalescer.flush();
     await endWithError(deps, input, record, elapsed(), caught);
@@ -380,6 +384,11 @@ function doneEvent(input: TurnInput, message: Message) {
   };
 }
 
+function reportTurn(deps: TurnDependencies, record: TurnRecord, outcome: string, totalMs: number): void {
+  const { provider, model, ttftMs } = record;
+  deps.metrics?.turnEnded({ outcome, provider, model, ttftMs, totalMs });
+}
+
 /** Why an aborted turn stopped: the listener cancelled it, unless the aborter gave its own reason. */
 function abortError(signal: AbortSignal): EchoError {
   return signal.reason instanceof EchoError
@@ -402,6 +411,7 @@ async function endWithError(
   caught: unknown,
 ): Promise<void> {
   const error = input.signal.aborted ? abortError(input.signal) : toEchoError(caught);
+  reportTurn(deps, record, error.code, totalMs);
   if (error.code === 'internal') deps.logger.error({ err: caught, turnId: input.turnId }, 'turn failed');
   else deps.logger.info({ code: error.code, turnId: input.turnId }, 'turn ended early');
   if (record.text.length > 0) {

@@ -38,6 +38,8 @@ export const configSchema = z.object({
   CORS_ORIGINS: z.string().default('*'),
   // Bearer token of /api/v1/admin (site keys); unset, those routes answer 404 saying how to enable them.
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // Bearer token a Prometheus scrape of /metrics must send; unset, /metrics is open (HOST decides who reaches it).
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 
   MONGODB_URI: optionalString,
   MONGODB_DB: optionalString,

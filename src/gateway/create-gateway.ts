@@ -16,6 +16,7 @@ import type { Store } from '../store/index.js';
 import { requireAdminToken } from './admin-auth.js';
 import { requireBearerToken } from './authenticate.js';
 import { clientAddressOf } from './client-address.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http-errors.js';
 import { rateLimitStoreOver } from './http-rate-limit-store.js';
 import { SocketRateLimits } from './rate-limits.js';
@@ -24,6 +25,7 @@ import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerClientFiles } from './routes/client-files.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerImportRoutes } from './routes/import-routes.js';
+import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProvidersRoute } from './routes/providers-route.js';
 import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
@@ -31,6 +33,7 @@ import { registerSpotifyCallback, registerSpotifyRoutes } from './routes/spotify
 import { registerStatsRoutes } from './routes/stats-routes.js';
 import { SiteKeyAccess } from './site-key-access.js';
 import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
+import { socketCensus } from './socket/socket-census.js';
 import { socketCorsOrigin } from './socket/socket-cors.js';
 import { resolveTokenSecret, TokenService } from './token-service.js';
 import { registerWidgetCors } from './widget-cors.js';
@@ -47,6 +50,8 @@ export interface GatewayOptions {
   shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter' | 'status'>;
   /** Sign-in with Spotify and playlist export; null (routes say how to enable it) without SPOTIFY_CLIENT_ID. */
   spotify?: { service: SpotifyService; redirectUri: string } | null;
+  /** This instance's metrics: socket events are counted into them, `/metrics` serves them. */
+  metrics: GatewayMetrics;
 }
 
 export interface Gateway {
@@ -104,6 +109,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     startedAt: Date.now(),
     draining: () => draining.value,
   });
+  registerMetricsRoute(app, { metrics: options.metrics, token: config.METRICS_TOKEN });
   const siteKeys = new SiteKeyAccess(store, { logger });
   // Widget-facing: the guest-token route, with CORS so a widget on another site can read its answer.
   await app.register(async (widget) => {
@@ -132,7 +138,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     serveClient: false,
   });
   if (shared.socketAdapter) io.adapter(shared.socketAdapter);
-  const { sink } = registerChatNamespace(io, {
+  const { namespace, sink } = registerChatNamespace(io, {
     chat: options.chat,
     tokens,
     siteKeys,
@@ -154,7 +160,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxEventBytes: config.SOCKET_EVENT_MAX_BYTES,
     clientAddress: clientAddressOf(config.TRUST_PROXY),
     authExpiredGraceMs: config.AUTH_EXPIRED_GRACE_MS,
+    metrics: options.metrics,
   });
+  options.metrics.watchSockets(() => socketCensus(namespace));
   await app.register(async (api) => {
     requireBearerToken(api, tokens, siteKeys);
     registerSessionRoutes(api, { chat: options.chat, sink });

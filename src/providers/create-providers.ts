@@ -11,6 +11,7 @@ import type { ProviderDefinition } from './provider-definition.js';
 import { builtInProviders, createProviderRegistry, type ProviderRegistry } from './registry.js';
 import { type HealthStore, MemoryHealthStore } from './router/health/index.js';
 import { Router, type RouterSettings } from './router/router.js';
+import type { RouterMetrics } from './router/router-metrics.js';
 import { parseRoutingPolicy, RoutingPolicyError } from './router/routing-policy.js';
 
 export interface CreateProvidersOptions {
@@ -28,6 +29,8 @@ export interface CreateProvidersOptions {
   health?: HealthStore;
   /** Overrides router tuning (on top of the providers file's `router` section). */
   routerSettings?: Partial<RouterSettings>;
+  /** Where routing decisions and attempts are counted (the service's metrics). */
+  routerMetrics?: RouterMetrics;
 }
 
 export interface Providers {
@@ -97,6 +100,7 @@ export function createProviders(options: CreateProvidersOptions): Providers {
     policy,
     health,
     settings: { ...loaded.router, ...options.routerSettings },
+    metrics: options.routerMetrics,
   });
   warnAboutUnpricedModels(deployments, registry, logger);
   // Settings only: keys are never logged.

@@ -25,4 +25,5 @@ export {
   MemoryHealthStore,
 } from './router/health/index.js';
 export { Router, type RouterSettings } from './router/router.js';
+export type { RouteCause, RouteDecision, RouterMetrics } from './router/router-metrics.js';
 export { parseRoutingPolicy, type RoutingPolicy } from './router/routing-policy.js';

@@ -21,5 +21,6 @@ export {
 export { sample, seededRandom } from './random.js';
 export { toRecommendedTrack } from './recommended-track.js';
 export type * from './recommender.js';
+export { type RecommendTimer, timedRecommender } from './timed-recommender.js';
 export type { ConversationSoFar, Understood } from './understanding.js';
 export { defaultWeights, type Weights } from './weights.js';

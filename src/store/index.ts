@@ -15,3 +15,4 @@ export type {
   TurnProgressStore,
   UsageStore,
 } from './store.js';
+export { type StoreTimer, timedStore } from './timed-store.js';

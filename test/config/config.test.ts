@@ -34,6 +34,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes an optional METRICS_TOKEN of at least 16 characters', () => {
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-scrape-token' }).METRICS_TOKEN).toBe(
+      'a-long-enough-scrape-token',
+    );
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN: must be at least 16 characters/,
+    );
+  });
+
   it('has Spotify off by default, and needs its redirect URI (not a key) once SPOTIFY_CLIENT_ID is set', () => {
     const off = loadConfig({});
     expect(off.SPOTIFY_CLIENT_ID).toBeUndefined();

@@ -16,6 +16,7 @@ import {
   roomForUser,
   type ServerToClientEvents,
 } from '../../protocol/index.js';
+import type { SocketEventMetrics } from '../gateway-metrics.js';
 import type { SocketRateLimits } from '../rate-limits.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
@@ -59,6 +60,7 @@ export interface ChatNamespaceOptions {
   clientAddress: (request: IncomingMessage) => string;
   /** How long a socket whose token expired may still refresh it. */
   authExpiredGraceMs: number;
+  metrics?: SocketEventMetrics;
 }
 
 const sessionIdSchema = z.string().min(1).max(100);
@@ -90,6 +92,7 @@ export function registerChatNamespace(
       (error: unknown) => {
         // The error payload as `data`, so a widget can show the polite refusal (code forbidden) as it is.
         const echo = toEchoError(error);
+        options.metrics?.eventRejected('connect', echo.code);
         next(Object.assign(new Error(echo.message), { data: echo.toPayload() }));
       },
     );
@@ -229,6 +232,7 @@ function listen<E extends ClientEventName>(
     const ack = typeof last === 'function' ? (last as (response: unknown) => void) : undefined;
     const payload = typeof args[0] === 'function' ? undefined : args[0];
     const respond = (response: Ack<ClientAckResults[E]>) => ack?.(response);
+    options.metrics?.eventReceived(event);
     try {
       if (event !== 'auth:refresh' && expiry.isExpired(socket)) {
         throw new EchoError('unauthorized', 'The token has expired: send auth:refresh with a new one');
@@ -246,6 +250,7 @@ function listen<E extends ClientEventName>(
     } catch (caught) {
       const error = toEchoError(caught);
       if (error.code === 'internal') options.logger.error({ err: caught, event }, 'socket handler failed');
+      options.metrics?.eventRejected(event, error.code);
       respond({ ok: false, error: error.toPayload() });
     }
   });

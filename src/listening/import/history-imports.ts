@@ -28,6 +28,12 @@ export interface Upload {
   bytes: number;
 }
 
+/** What imports tell the service's metrics. */
+export interface ImportMetrics {
+  importStarted(): void;
+  importEnded(outcome: 'done' | 'failed'): void;
+}
+
 /** Where an import's progress goes: every socket of the listener. */
 export interface ImportProgressSink {
   importProgress(userId: string, job: HistoryImport): void;
@@ -42,6 +48,7 @@ export interface HistoryImportsOptions {
   /** Progress is saved and published at most this often, and once at the end (default 250 ms). */
   progressIntervalMs?: number;
   batchSize?: number;
+  metrics?: ImportMetrics;
 }
 
 const maxErrors = 20;
@@ -105,6 +112,8 @@ export class HistoryImports {
     const outcomes: UploadOutcome[] = [];
     const totalBytes = uploads.reduce((sum, upload) => sum + upload.bytes, 0);
     let finishedBytes = 0;
+    let outcome: 'done' | 'failed' = 'failed';
+    this.#options.metrics?.importStarted();
     try {
       await progress.save({ status: 'running' }, tally.report, true);
       for (const upload of uploads) {
@@ -135,11 +144,13 @@ export class HistoryImports {
       const report = { ...tally.report, progress: 1 };
       const readable = report.files.some((file) => file.status !== 'refused');
       await progress.save({ status: readable ? 'done' : 'failed', errors: errorsOf(report) }, report, true);
+      if (readable) outcome = 'done';
     } catch (error) {
       const message = isEchoError(error) ? error.message : 'the import failed unexpectedly; try again';
       await progress.save({ status: 'failed', errors: [message] }, tally.report, true).catch(() => undefined);
       if (!isEchoError(error)) throw error;
     } finally {
+      this.#options.metrics?.importEnded(outcome);
       this.#options.recommender.forgetListener(userId);
       await Promise.all(uploads.map((upload) => rm(upload.path, { force: true })));
     }

@@ -17,9 +17,10 @@ import {
   MemoryHealthStore,
   recordAttempt,
 } from './health/index.js';
+import type { RouteCause, RouterMetrics } from './router-metrics.js';
 import { namedPolicies, type RoutingPolicy } from './routing-policy.js';
 import { type AttemptResult, runAttempt } from './run-attempt.js';
-import { selectDeployment } from './select-deployment.js';
+import { type Selection, selectDeployment } from './select-deployment.js';
 import { streamContinuation } from './stream-continuation.js';
 
 export interface RouterSettings {
@@ -62,6 +63,8 @@ export interface RouterOptions {
   /** Injected for deterministic tests: exploration draws and backoff jitter. */
   random?: () => number;
   now?: () => number;
+  /** Where decisions and attempts are counted (the service's metrics). */
+  metrics?: RouterMetrics;
 }
 
 interface RequestState {
@@ -90,6 +93,7 @@ export class Router implements ModelRouter {
   private readonly breaker: BreakerSettings;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly metrics: RouterMetrics | undefined;
   private expectedOutputTokens: number;
 
   constructor(options: RouterOptions) {
@@ -103,6 +107,7 @@ export class Router implements ModelRouter {
     this.breaker = { ...defaultBreakerSettings, ...options.breaker };
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics;
     this.expectedOutputTokens = this.settings.expectedOutputTokens;
   }
 
@@ -123,6 +128,7 @@ export class Router implements ModelRouter {
       if (!deployment) break;
       if (deployment.retry) await this.backoff(deployment.value.id, state, request.signal);
       state.attempts += 1;
+      this.metrics?.routed({ ...deploymentLabels(deployment.value), cause: deployment.cause });
       yield {
         type: 'route',
         deploymentId: deployment.value.id,
@@ -149,6 +155,7 @@ export class Router implements ModelRouter {
         state.delivered,
       );
       state.delivered += result.delivered;
+      this.metrics?.attempted(result.attempt);
       yield { type: 'attempt', attempt: result.attempt };
       await this.record(deployment.value, result);
       if (result.attempt.outcome === 'cancelled') throw new EchoError('cancelled');
@@ -174,7 +181,7 @@ export class Router implements ModelRouter {
     request: RoutedRequest,
     state: RequestState,
     promptTokens: number,
-  ): Promise<{ value: Deployment; reason: string; retry: boolean } | null> {
+  ): Promise<{ value: Deployment; reason: string; retry: boolean; cause: RouteCause } | null> {
     while (true) {
       const excluded = new Set(state.excluded);
       if (state.primaryAttempts >= this.settings.maxAttempts) {
@@ -215,8 +222,24 @@ export class Router implements ModelRouter {
           continue;
         }
       }
-      return { value: chosen, reason: selection.reason, retry: state.tried.has(chosen.id) };
+      const retry = state.tried.has(chosen.id);
+      const cause = this.causeOf(selection, chosen, retry, state.lastFailure !== undefined);
+      return { value: chosen, reason: selection.reason, retry, cause };
     }
+  }
+
+  private causeOf(
+    selection: Selection<Deployment>,
+    chosen: Deployment,
+    retry: boolean,
+    failedOver: boolean,
+  ): RouteCause {
+    if (selection.probe) return 'probe';
+    if (retry) return 'retry';
+    // With nothing but the fallback configured (a fresh install) it is simply the policy's choice.
+    if (isFallback(chosen) && !this.deployments.every(isFallback)) return 'last_resort';
+    if (failedOver) return 'failover';
+    return selection.explored ? 'exploration' : 'policy';
   }
 
   /** Shared health is advisory: if the store fails, route on what this instance last saw. */
@@ -330,4 +353,8 @@ export class Router implements ModelRouter {
   async close(): Promise<void> {
     await this.health.close();
   }
+}
+
+function deploymentLabels(deployment: Deployment) {
+  return { deploymentId: deployment.id, provider: deployment.provider, model: deployment.model };
 }

@@ -35,6 +35,8 @@ export interface Selection<T extends DeploymentSettings> {
   reason: string;
   /** True when the circuit is half-open: the request is the probe that may close it. */
   probe: boolean;
+  /** True when an idle deployment was picked to measure it, not for its score. */
+  explored: boolean;
   scores: CandidateScore[];
 }
 
@@ -134,7 +136,9 @@ export function selectDeployment<T extends DeploymentSettings>(input: SelectionI
     },
   ];
   const tier = tiers.find((candidate) => candidate.members.length > 0);
-  if (!tier) return { deployment: null, reason: 'no deployment available', probe: false, scores };
+  if (!tier) {
+    return { deployment: null, reason: 'no deployment available', probe: false, explored: false, scores };
+  }
 
   const explored = explore(tier.members, input);
   if (explored) {
@@ -142,6 +146,7 @@ export function selectDeployment<T extends DeploymentSettings>(input: SelectionI
       deployment: explored.deployment,
       reason: `${input.policy.name}: exploring idle deployment (${describeTtft(explored.record)})`,
       probe: circuitState(explored.record, input.now) === 'half-open',
+      explored: true,
       scores,
     };
   }
@@ -151,7 +156,8 @@ export function selectDeployment<T extends DeploymentSettings>(input: SelectionI
     (right.score.score ?? 0) < (left.score.score ?? 0) ? right : left,
   );
   const probe = circuitState(best.record, input.now) === 'half-open';
-  return { deployment: best.deployment, reason: explain(best, tier, input.policy, probe), probe, scores };
+  const reason = explain(best, tier, input.policy, probe);
+  return { deployment: best.deployment, reason, probe, explored: false, scores };
 }
 
 type Member<T> = { deployment: T; record: HealthRecord; score: CandidateScore };

@@ -1,6 +1,7 @@
 import type {
   Deployment,
   RoutedRequest,
+  RouterMetrics,
   RouterSettings,
   RoutingPolicy,
 } from '../../../src/providers/index.js';
@@ -53,6 +54,7 @@ export function testRouter(
     settings?: Partial<RouterSettings>;
     clock?: TestClock;
     random?: () => number;
+    metrics?: RouterMetrics;
   } = {},
 ) {
   const health = new MemoryHealthStore();
@@ -72,6 +74,7 @@ export function testRouter(
     },
     ...(options.clock ? { now: options.clock.now } : {}),
     random: options.random ?? (() => 0.5),
+    metrics: options.metrics,
   });
   return { router, health };
 }
