@@ -233,6 +233,7 @@ async function recordUsage(deps: TurnDependencies, input: TurnInput, attempt: At
       inputTokens: attempt.inputTokens,
       outputTokens: attempt.outputTokens,
       costUsd: attempt.costUsd,
+      ...(attempt.estimated ? { estimated: true } : {}),
     });
   } catch (error) {
     // Accounting must not break a reply the listener is already reading.
@@ -346,6 +347,7 @@ function metaOf(input: TurnInput, record: TurnRecord, totalMs: number): Assistan
     inputTokens: sum((attempt) => attempt.inputTokens),
     outputTokens: sum((attempt) => attempt.outputTokens),
     costUsd: sum((attempt) => attempt.costUsd),
+    ...(record.attempts.some((attempt) => attempt.estimated) ? { estimated: true } : {}),
     ttftMs: record.ttftMs,
     totalMs,
     attempts: record.attempts,
@@ -376,7 +378,11 @@ function doneEvent(input: TurnInput, message: Message) {
     turnId: input.turnId,
     sessionId: input.sessionId,
     message,
-    usage: { inputTokens: meta.inputTokens, outputTokens: meta.outputTokens },
+    usage: {
+      inputTokens: meta.inputTokens,
+      outputTokens: meta.outputTokens,
+      ...(meta.estimated ? { estimated: true } : {}),
+    },
     costUsd: meta.costUsd,
     ttftMs: meta.ttftMs,
     totalMs: meta.totalMs,

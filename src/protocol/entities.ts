@@ -42,6 +42,11 @@ const attemptSchema = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),
+  /**
+   * True when the tokens are (partly) an estimate: the stream broke after output began and before the
+   * provider reported its counts. Absent: the provider's own counts, or nothing billed.
+   */
+  estimated: z.boolean().optional(),
   ttftMs: z.number().nullable(),
   totalMs: z.number(),
 });
@@ -56,6 +61,8 @@ const assistantMetaSchema = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),
+  /** True when any attempt's tokens are an estimate (see the attempt's `estimated`). */
+  estimated: z.boolean().optional(),
   ttftMs: z.number().nullable(),
   totalMs: z.number(),
   attempts: z.array(attemptSchema),
@@ -97,9 +104,11 @@ export type RecommendedTrack = z.infer<typeof recommendedTrackSchema>;
 export const feedbackSignals = ['like', 'dislike', 'skip', 'play', 'save', 'clear'] as const;
 export type FeedbackSignal = (typeof feedbackSignals)[number];
 
+/** A turn's billed tokens; `estimated` as in its meta. */
 const usageSchema = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  estimated: z.boolean().optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 

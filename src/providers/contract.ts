@@ -54,7 +54,12 @@ export interface ProviderFailure {
 export type StreamPart =
   | { type: 'text-delta'; text: string }
   | { type: 'tool-call'; call: ToolCall }
-  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  /**
+   * The provider's own token counts, sent as soon as it reports them: they cover the output streamed
+   * before this part, and a later usage part replaces an earlier one. `estimated` when the adapter
+   * counted them itself (a model that bills nothing has no counts of its own).
+   */
+  | { type: 'usage'; inputTokens: number; outputTokens: number; estimated?: boolean }
   | { type: 'finish'; reason: FinishReason }
   /** A bad chunk or a failed request, as a part: the router decides what to do, nothing throws. */
   | { type: 'error'; error: ProviderFailure };

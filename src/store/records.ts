@@ -165,6 +165,8 @@ export interface UsageRecord {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** True when the tokens are (partly) an estimate: the provider never reported its own counts. */
+  estimated?: boolean;
   createdAt: string;
 }
 export type NewUsageRecord = Omit<UsageRecord, 'id' | 'createdAt'> & { createdAt?: string };

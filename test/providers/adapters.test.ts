@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ModelRequest, StreamPart } from '../../src/providers/index.js';
 import { recommendQuerySchema } from '../../src/recommend/index.js';
+import { textPieces } from './fake-servers/fake-script.js';
 import { type FakeProvider, startFakeProvider } from './fake-servers/index.js';
 import { collect, textOf } from './support/collect.js';
 import { type AdapterKind, modelFor, wireOf } from './support/models.js';
@@ -97,10 +98,11 @@ describe.each<AdapterKind>(['openai', 'openai-compatible', 'anthropic', 'gemini'
     expect(errorOf(parts)).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 7 });
   });
 
-  it('turns a 500 into a retryable error part', async () => {
+  it('turns a 500 into a retryable error part, with no counts (the provider billed nothing)', async () => {
     fake.setScript({ fault: 'server-error' });
     const parts = await collect(model().stream(request()));
     expect(errorOf(parts)).toMatchObject({ status: 500, retryable: true });
+    expect(parts.some((part) => part.type === 'usage')).toBe(false);
   });
 
   it('turns a connection reset into a retryable error part', async () => {
@@ -139,6 +141,38 @@ describe.each<AdapterKind>(['openai', 'openai-compatible', 'anthropic', 'gemini'
     await consuming;
     expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(1);
     expect(parts.some((part) => part.type === 'error')).toBe(false);
+  });
+});
+
+describe('token counts as the provider reports them', () => {
+  it('anthropic: the counts of message_start come before the first text', async () => {
+    const fake = await startFakeProvider('anthropic', { reply: { text: replyText, inputTokens: 80 } });
+    try {
+      const parts = await collect(modelFor('anthropic', fake.baseURL).stream(request()));
+      const firstText = parts.findIndex((part) => part.type === 'text-delta');
+      expect(parts.findIndex((part) => part.type === 'usage')).toBeLessThan(firstText);
+      expect(parts[0]).toEqual({ type: 'usage', inputTokens: 80, outputTokens: 1 });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('openai: the usage chunk still counts when the connection drops before [DONE]', async () => {
+    const fake = await startFakeProvider('openai');
+    try {
+      // Role chunk, text pieces, finish chunk, usage chunk: then the drop.
+      const chunks = textPieces(replyText).length + 3;
+      fake.setScript({
+        reply: { text: replyText, inputTokens: 42, outputTokens: 17 },
+        fault: 'break',
+        chunksBeforeFault: chunks,
+      });
+      const parts = await collect(modelFor('openai', fake.baseURL).stream(request()));
+      expect(parts.slice(-2).map((part) => part.type)).toEqual(['usage', 'error']);
+      expect(parts.at(-2)).toEqual({ type: 'usage', inputTokens: 42, outputTokens: 17 });
+    } finally {
+      await fake.close();
+    }
   });
 });
 

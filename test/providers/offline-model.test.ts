@@ -87,6 +87,8 @@ describe('OfflineModel', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
     const usage = parts.find((part) => part.type === 'usage');
     expect(usage?.type === 'usage' && usage.outputTokens).toBe(Math.ceil(text.length / 4));
+    // Its own count, not a provider's: the turn's usage says so.
+    expect(usage?.type === 'usage' && usage.estimated).toBe(true);
   });
 
   it('apologises for a tool error result', async () => {

@@ -191,3 +191,45 @@ describe('sqlite migration 7', () => {
     await store.close();
   });
 });
+
+describe('sqlite migration 8', () => {
+  it('usage rows of a version-7 database read as reported; new rows keep their estimated mark', async () => {
+    const path = join(directory, 'version-7.db');
+    const database = openSqliteDatabase(path);
+    applySqliteMigrations(
+      database,
+      sqliteMigrations.filter((migration) => migration.version <= 7),
+    );
+    database
+      .prepare(
+        `INSERT INTO usage (id, user_id, session_id, turn_id, deployment_id, provider, model, input_tokens,
+           output_tokens, cost_usd, created_at)
+         VALUES ('old', 'u1', 's1', 't1', 'd1', 'openai', 'gpt', 10, 5, 0.5, ?)`,
+      )
+      .run(new Date().toISOString());
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    await store.recordUsage({
+      userId: 'u1',
+      sessionId: 's1',
+      turnId: 't2',
+      deploymentId: 'd1',
+      provider: 'openai',
+      model: 'gpt',
+      inputTokens: 10,
+      outputTokens: 5,
+      costUsd: 0.25,
+      estimated: true,
+    });
+    expect(await store.sumUsageCost('u1', new Date(Date.now() - 60_000))).toBeCloseTo(0.75, 10);
+    await store.close();
+    const reopened = openSqliteDatabase(path);
+    const marks = reopened.prepare('SELECT turn_id, estimated FROM usage ORDER BY turn_id').all();
+    reopened.close();
+    expect(marks).toEqual([
+      { turn_id: 't1', estimated: 0 },
+      { turn_id: 't2', estimated: 1 },
+    ]);
+  });
+});

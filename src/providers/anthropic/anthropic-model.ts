@@ -95,7 +95,6 @@ export class AnthropicModel implements LanguageModel {
       yield { type: 'error', error: { message: 'stream ended before message_delta', retryable: true } };
       return;
     }
-    yield { type: 'usage', inputTokens: state.inputTokens, outputTokens: state.outputTokens };
     const reason: FinishReason = mapAnthropicFinishReason(state.stopReason);
     yield { type: 'finish', reason };
   }
@@ -114,8 +113,11 @@ function isUnknownEvent(raw: unknown): boolean {
 function* handleEvent(event: AnthropicEvent, state: StreamState): Iterable<StreamPart> {
   switch (event.type) {
     case 'message_start':
-      state.inputTokens = event.message.usage?.input_tokens ?? 0;
-      state.outputTokens = event.message.usage?.output_tokens ?? 0;
+      // Counted before any content: a stream that breaks later is billed these plus its uncounted output.
+      if (!event.message.usage) return;
+      state.inputTokens = event.message.usage.input_tokens ?? 0;
+      state.outputTokens = event.message.usage.output_tokens ?? 0;
+      yield usage(state);
       return;
     case 'content_block_start':
       if (event.content_block.type === 'tool_use') {
@@ -137,13 +139,20 @@ function* handleEvent(event: AnthropicEvent, state: StreamState): Iterable<Strea
     }
     case 'message_delta':
       state.stopReason = event.delta.stop_reason ?? state.stopReason ?? 'end_turn';
-      state.outputTokens = event.usage?.output_tokens ?? state.outputTokens;
-      if (event.usage?.input_tokens) state.inputTokens = event.usage.input_tokens;
+      if (!event.usage) return;
+      // Cumulative counts, after every content block: the final ones.
+      state.outputTokens = event.usage.output_tokens ?? state.outputTokens;
+      if (event.usage.input_tokens) state.inputTokens = event.usage.input_tokens;
+      yield usage(state);
       return;
     case 'message_stop':
       state.stopped = true;
       return;
   }
+}
+
+function usage(state: StreamState): StreamPart {
+  return { type: 'usage', inputTokens: state.inputTokens, outputTokens: state.outputTokens };
 }
 
 function* text(value: string, state: StreamState): Iterable<StreamPart> {

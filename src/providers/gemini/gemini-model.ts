@@ -20,6 +20,8 @@ interface StreamState {
   finishReason: string | undefined;
   inputTokens: number;
   outputTokens: number;
+  /** Whether any chunk carried usageMetadata (without it there are no counts to report). */
+  reported: boolean;
 }
 
 export class GeminiModel implements LanguageModel {
@@ -58,7 +60,13 @@ export class GeminiModel implements LanguageModel {
       if (!request.signal.aborted) yield { type: 'error', error: failureFromError(error) };
       return;
     }
-    const state: StreamState = { toolCalls: 0, finishReason: undefined, inputTokens: 0, outputTokens: 0 };
+    const state: StreamState = {
+      toolCalls: 0,
+      finishReason: undefined,
+      inputTokens: 0,
+      outputTokens: 0,
+      reported: false,
+    };
     try {
       for await (const raw of chunks) {
         // Chunks the SDK had already buffered are dropped once the listener has gone.
@@ -80,12 +88,17 @@ export class GeminiModel implements LanguageModel {
       yield { type: 'error', error: { message: 'stream ended before a finishReason', retryable: true } };
       return;
     }
-    yield { type: 'usage', inputTokens: state.inputTokens, outputTokens: state.outputTokens };
+    // Only at the end: a chunk's usageMetadata need not count the output streamed so far, so a stream that
+    // breaks is billed an estimate instead of a count that may leave its output out.
+    if (state.reported) {
+      yield { type: 'usage', inputTokens: state.inputTokens, outputTokens: state.outputTokens };
+    }
     yield { type: 'finish', reason: mapGeminiFinishReason(state.finishReason, state.toolCalls > 0) };
   }
 
   private *handleChunk(chunk: GeminiChunk, state: StreamState): Iterable<StreamPart> {
     if (chunk.usageMetadata) {
+      state.reported = true;
       state.inputTokens = chunk.usageMetadata.promptTokenCount ?? state.inputTokens;
       state.outputTokens =
         (chunk.usageMetadata.candidatesTokenCount ?? 0) + (chunk.usageMetadata.thoughtsTokenCount ?? 0) ||

@@ -64,7 +64,8 @@ export class OfflineModel implements LanguageModel {
         : null;
     if (call) {
       yield { type: 'tool-call', call };
-      yield { type: 'usage', inputTokens, outputTokens: estimateTokens(JSON.stringify(call.args)) };
+      const outputTokens = estimateTokens(JSON.stringify(call.args));
+      yield { type: 'usage', inputTokens, outputTokens, estimated: true };
       yield { type: 'finish', reason: 'tool-calls' };
       return;
     }
@@ -81,7 +82,7 @@ export class OfflineModel implements LanguageModel {
       if (request.signal.aborted) return;
       yield { type: 'text-delta', text: piece };
     }
-    yield { type: 'usage', inputTokens, outputTokens: estimateTokens(text) };
+    yield { type: 'usage', inputTokens, outputTokens: estimateTokens(text), estimated: true };
     yield { type: 'finish', reason: 'stop' };
   }
 

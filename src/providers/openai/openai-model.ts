@@ -69,15 +69,12 @@ export class OpenAIModel implements LanguageModel {
         if (signal.aborted) return;
         const parsed = parseOpenAIChunk(raw);
         if (!parsed.success) {
-          yield { type: 'error', error: malformedChunk('openai', parsed.error.message) };
+          yield* failure(malformedChunk('openai', parsed.error.message), usage);
           return;
         }
         const chunk = parsed.data;
         if (chunk.error) {
-          yield {
-            type: 'error',
-            error: { message: chunk.error.message ?? 'error in stream', retryable: true },
-          };
+          yield* failure({ message: chunk.error.message ?? 'error in stream', retryable: true }, usage);
           return;
         }
         if (chunk.usage) usage = chunk.usage;
@@ -94,7 +91,7 @@ export class OpenAIModel implements LanguageModel {
         }
       }
     } catch (error) {
-      if (!signal.aborted) yield { type: 'error', error: failureFromError(error) };
+      if (!signal.aborted) yield* failure(failureFromError(error), usage);
       return;
     }
     // The SDK ends the iteration quietly when the request is aborted: nothing more to say.
@@ -109,13 +106,25 @@ function* finishParts(
   usage: OpenAIChunk['usage'],
 ): Iterable<StreamPart> {
   if (finishReason === undefined) {
-    const failure: ProviderFailure = { message: 'stream ended before a finish_reason', retryable: true };
-    yield { type: 'error', error: failure };
+    yield* failure({ message: 'stream ended before a finish_reason', retryable: true }, usage);
     return;
   }
   for (const call of toolCalls.completeAll()) {
     yield isToolCall(call) ? { type: 'tool-call', call } : { type: 'error', error: call };
   }
-  if (usage) yield { type: 'usage', inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+  if (usage) yield usagePart(usage);
   yield { type: 'finish', reason: mapOpenAIFinishReason(finishReason) };
+}
+
+function usagePart(usage: NonNullable<OpenAIChunk['usage']>): StreamPart {
+  return { type: 'usage', inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+}
+
+/**
+ * A stream that fails after its usage chunk (the last before [DONE]) was still counted, and billed, by
+ * OpenAI: its counts go first, so the attempt is charged them rather than an estimate.
+ */
+function* failure(error: ProviderFailure, usage: OpenAIChunk['usage']): Iterable<StreamPart> {
+  if (usage) yield usagePart(usage);
+  yield { type: 'error', error };
 }

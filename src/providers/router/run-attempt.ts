@@ -2,7 +2,7 @@ import type { Attempt } from '../../protocol/index.js';
 import type { FinishReason, ModelRequest, ProviderFailure, RouterEvent, StreamPart } from '../contract.js';
 import type { Deployment } from '../deployments/deployment.js';
 import { costUsd } from '../deployments/pricing.js';
-import { estimateTokens } from '../stream-helpers/token-estimate.js';
+import { UsageMeter } from './usage-meter.js';
 
 export interface AttemptTimeouts {
   /** Longest wait for the first text or tool call. */
@@ -85,10 +85,9 @@ export async function* runAttempt(
     [Symbol.asyncIterator]();
 
   let text = '';
-  let toolCallText = '';
   let toolCalls = 0;
   let firstTokenAt: number | null = null;
-  let usage: { inputTokens: number; outputTokens: number } | null = null;
+  const meter = new UsageMeter();
   let finishReason: FinishReason | undefined;
   let failure: ProviderFailure | undefined;
   const deadline = new PartDeadline();
@@ -115,13 +114,14 @@ export async function* runAttempt(
       if (part.type === 'text-delta') {
         if (part.text.length === 0) continue;
         text += part.text;
+        meter.observeOutput(part.text);
         yield part;
       } else if (part.type === 'tool-call') {
         toolCalls += 1;
-        toolCallText += JSON.stringify(part.call.args);
+        meter.observeOutput(JSON.stringify(part.call.args));
         yield part;
       } else if (part.type === 'usage') {
-        usage = { inputTokens: part.inputTokens, outputTokens: part.outputTokens };
+        meter.observeReport(part.inputTokens, part.outputTokens, part.estimated);
       } else if (part.type === 'finish') {
         finishReason = part.reason;
         break;
@@ -143,9 +143,8 @@ export async function* runAttempt(
     failure = { message: 'stream ended without a finish', retryable: true };
   }
   const ended = performance.now();
-  const inputTokens = usage?.inputTokens ?? promptTokens;
-  const outputTokens = usage?.outputTokens ?? estimateTokens(text + toolCallText);
   const outcome = request.signal.aborted ? 'cancelled' : failure ? 'error' : 'ok';
+  const { inputTokens, outputTokens, estimated } = meter.billed(promptTokens, outcome === 'ok');
   const streamingSeconds = firstTokenAt === null ? 0 : (ended - firstTokenAt) / 1000;
   return {
     attempt: {
@@ -157,6 +156,7 @@ export async function* runAttempt(
       inputTokens,
       outputTokens,
       costUsd: costUsd(deployment, inputTokens, outputTokens),
+      ...(estimated ? { estimated: true } : {}),
       ttftMs: firstTokenAt === null ? null : Math.round(firstTokenAt - started),
       totalMs: Math.round(ended - started),
     },

@@ -200,6 +200,11 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX pending_sign_ins_by_expiry ON pending_sign_ins (expires_at);
     `,
   },
+  {
+    version: 8,
+    name: 'usage marks estimated tokens',
+    sql: 'ALTER TABLE usage ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;',
+  },
 ];
 
 /**

@@ -15,8 +15,8 @@ export class SqliteUsage implements Synchronous<UsageStore> {
   recordUsage(input: NewUsageRecord): void {
     this.#sql.run(
       `INSERT INTO usage (id, user_id, session_id, turn_id, deployment_id, provider, model, input_tokens,
-         output_tokens, cost_usd, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         output_tokens, cost_usd, estimated, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       newId(),
       input.userId,
       input.sessionId,
@@ -27,6 +27,7 @@ export class SqliteUsage implements Synchronous<UsageStore> {
       input.inputTokens,
       input.outputTokens,
       input.costUsd,
+      input.estimated ? 1 : 0,
       input.createdAt === undefined ? nowIso() : toIsoTime(input.createdAt, 'createdAt'),
     );
   }

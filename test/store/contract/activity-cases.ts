@@ -161,5 +161,11 @@ function describeUsage(store: StoreAccessor): void {
       expect(await store().sumUsageCost('u1', new Date(now + hourMs))).toBe(0);
       expect(await store().sumUsageCost('nobody', new Date(0))).toBe(0);
     });
+
+    it('counts estimated usage like reported usage, and a refused attempt’s zero adds nothing', async () => {
+      await store().recordUsage({ ...usage('u3', 0.125), estimated: true });
+      await store().recordUsage({ ...usage('u3', 0), inputTokens: 0, outputTokens: 0 });
+      expect(await store().sumUsageCost('u3', new Date(Date.now() - hourMs))).toBeCloseTo(0.125, 10);
+    });
   });
 }
