@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../errors.js';
+import { normalizeOrigin } from '../protocol/index.js';
 import { requireSpotifyCompanions, spotifySettingsShape } from '../spotify/index.js';
 import { trustProxySchema } from './trust-proxy.js';
 
@@ -36,6 +37,15 @@ export const configSchema = z.object({
   // How long a socket told auth:expired may still send auth:refresh before it is disconnected.
   AUTH_EXPIRED_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   CORS_ORIGINS: z.string().default('*'),
+  // Other sites' pages that may call /api/v1 with a listener's token (comma-separated); none by default.
+  API_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .refine(
+      (list) =>
+        list.split(',').every((entry) => entry.trim() === '' || normalizeOrigin(entry.trim()) !== null),
+      'each entry must be an origin such as https://example.com',
+    ),
   // Bearer token of /api/v1/admin (site keys); unset, those routes answer 404 saying how to enable them.
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   // Bearer token a Prometheus scrape of /metrics must send; unset, /metrics is open (HOST decides who reaches it).

@@ -16,6 +16,7 @@ import type { Store } from '../store/index.js';
 import { requireAdminToken } from './admin-auth.js';
 import { requireBearerToken } from './authenticate.js';
 import { clientAddressOf } from './client-address.js';
+import { parseOrigins, registerCors } from './cors.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http-errors.js';
 import { rateLimitStoreOver } from './http-rate-limit-store.js';
@@ -31,12 +32,12 @@ import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerSpotifyCallback, registerSpotifyRoutes } from './routes/spotify-routes.js';
 import { registerStatsRoutes } from './routes/stats-routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { SiteKeyAccess } from './site-key-access.js';
 import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
 import { socketCensus } from './socket/socket-census.js';
 import { socketCorsOrigin } from './socket/socket-cors.js';
 import { resolveTokenSecret, TokenService } from './token-service.js';
-import { registerWidgetCors } from './widget-cors.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -85,6 +86,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     clientErrorHandler,
   });
   registerErrorHandling(app);
+  await registerSecurityHeaders(app);
   const { shared } = options;
   const requestsPerMinute = config.RATE_LIMIT_REQUESTS_PER_MINUTE;
   await app.register(fastifyRateLimit, {
@@ -111,15 +113,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   registerMetricsRoute(app, { metrics: options.metrics, token: config.METRICS_TOKEN });
   const siteKeys = new SiteKeyAccess(store, { logger });
-  // Widget-facing: the guest-token route, with CORS so a widget on another site can read its answer.
-  await app.register(async (widget) => {
-    await registerWidgetCors(widget);
-    registerAuthRoutes(widget, {
-      store,
-      tokens,
-      siteKeys,
-      refreshGraceSeconds: config.TOKEN_REFRESH_GRACE_HOURS * 3600,
-    });
+  await registerCors(app, parseOrigins(config.API_CORS_ORIGINS));
+  registerAuthRoutes(app, {
+    store,
+    tokens,
+    siteKeys,
+    refreshGraceSeconds: config.TOKEN_REFRESH_GRACE_HOURS * 3600,
   });
   const spotify = {
     spotify: options.spotify?.service ?? null,
