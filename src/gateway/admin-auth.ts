@@ -1,16 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { EchoError } from '../errors.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/**
- * Compares in constant time; hashing first makes both sides the same length, so not even the token's
- * length leaks through timing.
- */
-export function isAdminToken(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
+import { bearerTokenOf, matchesSecret } from './bearer-secret.js';
 
 /**
  * Every route registered in this (encapsulated) context requires `Authorization: Bearer <ADMIN_TOKEN>`.
@@ -25,9 +15,7 @@ export function requireAdminToken(app: FastifyInstance, adminToken: string | und
         'The admin API is off: start the server with ADMIN_TOKEN (16+ characters) to use it',
       );
     }
-    const header = request.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-    if (!isAdminToken(given, adminToken)) {
+    if (!matchesSecret(bearerTokenOf(request.headers.authorization), adminToken)) {
       throw new EchoError('unauthorized', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>');
     }
   });

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { bearerTokenOf } from './bearer-secret.js';
 import type { SiteKeyAccess } from './site-key-access.js';
 import type { TokenService } from './token-service.js';
 
@@ -9,12 +10,6 @@ declare module 'fastify' {
     /** The site key a widget's token is scoped to; null for the page's own tokens. */
     siteKey: string | null;
   }
-}
-
-export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return undefined;
-  return header.slice('Bearer '.length).trim();
 }
 
 /**
@@ -30,7 +25,7 @@ export function requireBearerToken(
   app.decorateRequest('userId', '');
   app.decorateRequest('siteKey', null);
   app.addHook('preHandler', async (request) => {
-    const claims = await tokens.verify(bearerToken(request));
+    const claims = await tokens.verify(bearerTokenOf(request.headers.authorization));
     await siteKeys.authorize(claims, request.headers.origin);
     request.userId = claims.userId;
     request.siteKey = claims.siteKey ?? null;

@@ -68,19 +68,33 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
   send(reply, echo);
 };
 
+/** What Node's parser refuses, by its error code; anything else it refuses is not HTTP. */
+const parserRefusals: Record<string, { status: number; reason: string; error: () => EchoError }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    error: () => new EchoError('headers_too_large'),
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    error: () => new EchoError('invalid', 'The request took too long to arrive'),
+  },
+};
+const notHttp = {
+  status: 400,
+  reason: 'Bad Request',
+  error: () => new EchoError('invalid', 'request: not valid HTTP'),
+};
+
 /** Requests Node's parser refuses (over-large headers, malformed request lines) get the same body shape. */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, echo] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, new EchoError('headers_too_large')]
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, new EchoError('invalid', 'The request took too long to arrive')]
-        : [400, new EchoError('invalid', 'request: not valid HTTP')];
-  const body = JSON.stringify({ error: echo.toPayload() });
+  const refusal = parserRefusals[error.code ?? ''] ?? notHttp;
+  const body = JSON.stringify({ error: refusal.error().toPayload() });
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `HTTP/1.1 ${refusal.status} ${refusal.reason}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
     );
   }

@@ -7,10 +7,10 @@ import type { Attempt } from '../../src/protocol/index.js';
 import { estimateTokens } from '../../src/providers/stream-helpers/token-estimate.js';
 import { textPieces } from '../providers/fake-servers/fake-script.js';
 import { type FakeProvider, type FakeScript, startFakeProvider } from '../providers/fake-servers/index.js';
+import { toolThenReply, UPBEAT_REPLY } from '../providers/fake-servers/tool-then-reply.js';
 import { startTestServer, type TestClient, type TestServer } from '../support/echotune-server.js';
 
 const ASK = 'something upbeat for my run';
-const REPLY = 'Here is an upbeat set for your run. For the cool-down, try "Clair de Lune" by Claude Debussy.';
 
 /** Per-million prices: OpenAI is the cheaper, so the cheapest policy always tries it first. */
 const prices = {
@@ -18,24 +18,10 @@ const prices = {
   anthropic: { input: 0.8, output: 4 },
 };
 
-/** First step of a turn: call the tool. After the tool result is in the prompt: answer in words. */
-function chatScript(request: { body: unknown }): FakeScript {
-  const answered = JSON.stringify(request.body).includes('recommendationId');
-  return answered
-    ? { reply: { text: REPLY, inputTokens: 900, outputTokens: 40 } }
-    : {
-        reply: {
-          toolCalls: [{ name: 'recommend_tracks', args: { mood: 'upbeat', activity: 'running', limit: 6 } }],
-          inputTokens: 700,
-          outputTokens: 30,
-        },
-      };
-}
-
 /** OpenAI calls the tool, then its answering request gets `fault` instead of the reply. */
 function openAIFailingToAnswer(fault: FakeScript): (request: { body: unknown }) => FakeScript {
   return (request) => {
-    const script = chatScript(request);
+    const script = toolThenReply(request);
     return script.reply?.text ? { ...script, ...fault } : script;
   };
 }
@@ -134,7 +120,7 @@ describe('a turn bills what the providers bill (real SDKs against local servers)
 
   it('OpenAI answers 500 and Anthropic takes over: the turn costs exactly what Anthropic reported', async () => {
     openai.setScript({ fault: 'server-error' });
-    anthropic.setScript(chatScript);
+    anthropic.setScript(toolThenReply);
     const { client, sessionId } = await startServer();
     const done = await turn(client, sessionId, 'a1');
 
@@ -153,7 +139,7 @@ describe('a turn bills what the providers bill (real SDKs against local servers)
   it('a stream broken after some text, before any usage report: that attempt is an estimate, marked estimated', async () => {
     // A role chunk and three text pieces, then the connection drops; Anthropic continues the reply.
     openai.setScript(openAIFailingToAnswer({ fault: 'break', chunksBeforeFault: 4 }));
-    anthropic.setScript(chatScript);
+    anthropic.setScript(toolThenReply);
     const { client, sessionId } = await startServer();
     const done = await turn(client, sessionId, 'b1');
 
@@ -166,7 +152,7 @@ describe('a turn bills what the providers bill (real SDKs against local servers)
     expect(tool).toMatchObject({ inputTokens: 700, outputTokens: 30 });
     expect(answer).toMatchObject({ inputTokens: 900, outputTokens: 40 });
     expect(tool?.estimated ?? answer?.estimated).toBeUndefined();
-    const delivered = textPieces(REPLY).slice(0, 3).join('');
+    const delivered = textPieces(UPBEAT_REPLY).slice(0, 3).join('');
     expect(broken).toMatchObject({ outputTokens: estimateTokens(delivered), estimated: true });
     expect(broken!.inputTokens).toBeGreaterThan(0);
     expect(broken!.costUsd).toBeCloseTo(billed('openai', broken!.inputTokens, broken!.outputTokens), 12);
@@ -176,16 +162,16 @@ describe('a turn bills what the providers bill (real SDKs against local servers)
       estimated: true,
     });
     expect(done.meta.estimated).toBe(true);
-    expect(done.message.text).toBe(REPLY);
+    expect(done.message.text).toBe(UPBEAT_REPLY);
     expect(usageRows(server!).map((row) => row.estimated)).toEqual([0, 1, 0]);
   });
 
   it('a stream broken after OpenAI’s usage chunk: the reported counts, not estimated', async () => {
     // Role chunk, text pieces, finish chunk and usage chunk; the connection drops instead of [DONE].
     openai.setScript(
-      openAIFailingToAnswer({ fault: 'break', chunksBeforeFault: textPieces(REPLY).length + 3 }),
+      openAIFailingToAnswer({ fault: 'break', chunksBeforeFault: textPieces(UPBEAT_REPLY).length + 3 }),
     );
-    anthropic.setScript(chatScript);
+    anthropic.setScript(toolThenReply);
     const { client, sessionId } = await startServer();
     const done = await turn(client, sessionId, 'c1');
 
@@ -201,12 +187,12 @@ describe('a turn bills what the providers bill (real SDKs against local servers)
       billed('openai', 700, 30) + billed('openai', 900, 40) + billed('anthropic', 900, 40),
       12,
     );
-    expect(done.message.text).toBe(REPLY);
+    expect(done.message.text).toBe(UPBEAT_REPLY);
   });
 
   it('the daily budget counts only billed usage: refused attempts do not spend it', async () => {
     openai.setScript({ fault: 'server-error' });
-    anthropic.setScript(chatScript);
+    anthropic.setScript(toolThenReply);
     // Room for one turn's Anthropic bill and a little more, far less than estimates of the refused prompts.
     const perTurn = billed('anthropic', 1600, 70);
     const { client, sessionId } = await startServer({ BUDGET_USD_PER_DAY: String(perTurn * 1.05) });

@@ -2,31 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type FakeFault,
-  type FakeProvider,
-  type FakeScript,
-  startFakeProvider,
-} from '../providers/fake-servers/index.js';
+import { type FakeFault, type FakeProvider, startFakeProvider } from '../providers/fake-servers/index.js';
+import { toolThenReply, UPBEAT_REPLY } from '../providers/fake-servers/tool-then-reply.js';
 import { startTestServer, type TestServer } from '../support/echotune-server.js';
 import { accountDataFile, importHistory } from '../support/history-uploads.js';
 
 const UPBEAT = 'something upbeat for my run';
-const REPLY = 'Here is an upbeat set for your run. For the cool-down, try "Clair de Lune" by Claude Debussy.';
-
-/** First request of a turn: call the tool. After the tool result is in the prompt: answer in words. */
-function chatScript(request: { body: unknown }): FakeScript {
-  const answered = JSON.stringify(request.body).includes('recommendationId');
-  return answered
-    ? { reply: { text: REPLY, inputTokens: 900, outputTokens: 40 } }
-    : {
-        reply: {
-          toolCalls: [{ name: 'recommend_tracks', args: { mood: 'upbeat', activity: 'running', limit: 6 } }],
-          inputTokens: 700,
-          outputTokens: 30,
-        },
-      };
-}
 
 const configDirectory = mkdtempSync(join(tmpdir(), 'echotune-providers-'));
 let fileCount = 0;
@@ -81,14 +62,14 @@ describe('a chat turn through each provider’s real SDK against a local server'
   for (const kind of ['openai', 'anthropic', 'gemini'] as const) {
     it(`${kind}: tool call, recommendations, streamed answer, usage and cost`, async () => {
       const fake = fakes[kind]!;
-      fake.setScript(chatScript);
+      fake.setScript(toolThenReply);
       const before = fake.requests.length;
       const { client, done } = await runTurn(quickEnv(kind));
 
       expect(client.of('turn:start')[0]).toMatchObject({ provider: kind });
       const recs = client.of('turn:recs');
       expect(recs[0]?.tracks.length).toBeGreaterThanOrEqual(5);
-      expect(done.message.text).toBe(REPLY);
+      expect(done.message.text).toBe(UPBEAT_REPLY);
       // "Clair de Lune" was named in the text, not returned by the tool: the resolver adds its card.
       expect(recs.at(-1)?.tracks.map((track) => track.name)).toContain('Clair de Lune');
       expect(done.usage).toEqual({ inputTokens: 1600, outputTokens: 70 });
@@ -145,7 +126,7 @@ describe('a chat turn through each provider’s real SDK against a local server'
   }
 
   it('openai-compatible: the OpenAI SDK with a base URL from PROVIDERS_FILE', async () => {
-    fakes.openai!.setScript(chatScript);
+    fakes.openai!.setScript(toolThenReply);
     const file = providersFile({
       deployments: [
         {
@@ -160,12 +141,12 @@ describe('a chat turn through each provider’s real SDK against a local server'
     });
     const { client, done } = await runTurn({ PROVIDERS_FILE: file });
     expect(client.of('turn:start')[0]).toMatchObject({ provider: 'openai-compatible', model: 'llama3.1:8b' });
-    expect(done.message.text).toBe(REPLY);
+    expect(done.message.text).toBe(UPBEAT_REPLY);
     expect(done.costUsd).toBeCloseTo((1600 * 0.1 + 70 * 0.2) / 1_000_000, 10);
   });
 
   it('refuses the next message once stored usage reaches the listener’s daily budget', async () => {
-    fakes.openai!.setScript(chatScript);
+    fakes.openai!.setScript(toolThenReply);
     // gpt-4o-mini: 1600 input and 70 output tokens cost about $0.00028, over a $0.0002 budget.
     const { client, done } = await runTurn({ ...quickEnv('openai'), BUDGET_USD_PER_DAY: '0.0002' });
     expect(done.costUsd).toBeGreaterThan(0.0002);
@@ -192,12 +173,12 @@ describe('a chat turn through each provider’s real SDK against a local server'
     it(`survives ${fault} on the answering step by failing over to a healthy deployment`, async () => {
       // OpenAI is cheapest, so it is tried first; it calls the tool, then fails while answering.
       fakes.openai!.setScript((request) => {
-        const script = chatScript(request);
+        const script = toolThenReply(request);
         return script.reply?.text
           ? { ...script, fault, chunksBeforeFault, delayMs, retryAfterSeconds: 30 }
           : script;
       });
-      fakes.anthropic!.setScript(chatScript);
+      fakes.anthropic!.setScript(toolThenReply);
       const file = providersFile({
         deployments: [
           {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type GuestTokenResponse, guestTokenBodySchema } from '../../protocol/index.js';
 import type { ConversationStore } from '../../store/index.js';
-import { bearerToken } from '../authenticate.js';
+import { bearerTokenOf } from '../bearer-secret.js';
 import { parseInput } from '../http-errors.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
@@ -41,7 +41,10 @@ export function registerAuthRoutes(
 
   // The same listener, a new expiry: a page or widget keeps its listener (and history) across expiries.
   app.post(REFRESH_TOKEN_PATH, async (request): Promise<GuestTokenResponse> => {
-    const claims = await deps.tokens.verifyForRefresh(bearerToken(request), deps.refreshGraceSeconds);
+    const claims = await deps.tokens.verifyForRefresh(
+      bearerTokenOf(request.headers.authorization),
+      deps.refreshGraceSeconds,
+    );
     await deps.siteKeys.authorize(claims, request.headers.origin);
     const { userId, kind, siteKey } = claims;
     const { token, expiresAt } = await deps.tokens.issue({ userId, kind, siteKey });

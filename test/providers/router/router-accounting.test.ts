@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouterEvent } from '../../../src/providers/index.js';
 import { estimateTokens } from '../../../src/providers/stream-helpers/token-estimate.js';
 import { textPieces } from '../fake-servers/fake-script.js';
-import { type FakeProvider, type ScriptSource, startFakeProvider } from '../fake-servers/index.js';
+import type { ScriptSource } from '../fake-servers/index.js';
 import { collect, collectUntilError } from '../support/collect.js';
 import { fakeDeployment, testRouter, userRequest } from '../support/deployments.js';
+import { fakeProvidersClosedAfterEach } from '../support/fake-providers.js';
 
 /** What each attempt is billed, when providers fail in the ways they do, through the real SDKs. */
 const replyText =
@@ -13,15 +14,7 @@ const replyText =
 const billed = (inputTokens: number, outputTokens: number) =>
   (inputTokens * 1 + outputTokens * 2) / 1_000_000;
 
-const started: FakeProvider[] = [];
-async function fake(kind: 'openai' | 'anthropic' | 'gemini', script: ScriptSource): Promise<FakeProvider> {
-  const provider = await startFakeProvider(kind, script);
-  started.push(provider);
-  return provider;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((provider) => provider.close()));
-});
+const fake = fakeProvidersClosedAfterEach();
 
 const attempts = (events: RouterEvent[]) =>
   events.flatMap((event) => (event.type === 'attempt' ? [event.attempt] : []));

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { offlineDeployment, type RouteDecision, type RouterMetrics } from '../../../src/providers/index.js';
-import { type FakeProvider, type ScriptSource, startFakeProvider } from '../fake-servers/index.js';
 import { collect, textOf } from '../support/collect.js';
 import { fakeDeployment, testRouter, userRequest } from '../support/deployments.js';
+import { fakeProvidersClosedAfterEach } from '../support/fake-providers.js';
 import { offlineTool } from '../support/tools.js';
 
 const replyText = 'Three calm jazz tracks for studying.';
 
-const started: FakeProvider[] = [];
-async function fake(kind: 'openai' | 'anthropic', script: ScriptSource): Promise<FakeProvider> {
-  const provider = await startFakeProvider(kind, script);
-  started.push(provider);
-  return provider;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((provider) => provider.close()));
-});
+const fake = fakeProvidersClosedAfterEach();
 
 /** A recorder that keeps what the router told it. */
 function recorded() {

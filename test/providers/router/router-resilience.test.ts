@@ -1,24 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isEchoError } from '../../../src/errors.js';
 import type { LanguageModel, RouterEvent } from '../../../src/providers/index.js';
 import { offlineDeployment } from '../../../src/providers/index.js';
-import { type FakeProvider, type ScriptSource, startFakeProvider } from '../fake-servers/index.js';
 import { collect, collectUntilError, textOf } from '../support/collect.js';
 import { fakeDeployment, testClock, testRouter, userRequest } from '../support/deployments.js';
+import { fakeProvidersClosedAfterEach } from '../support/fake-providers.js';
 import { offlineTool } from '../support/tools.js';
 
 const replyText =
   'Here are three calm jazz tracks for studying, each slow and warm so they stay out of your way.';
 
-const started: FakeProvider[] = [];
-async function fake(kind: 'openai' | 'anthropic' | 'gemini', script: ScriptSource): Promise<FakeProvider> {
-  const provider = await startFakeProvider(kind, script);
-  started.push(provider);
-  return provider;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((provider) => provider.close()));
-});
+const fake = fakeProvidersClosedAfterEach();
 
 const routes = (events: RouterEvent[]) => events.flatMap((event) => (event.type === 'route' ? [event] : []));
 const attempts = (events: RouterEvent[]) =>
