@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { ChatService, offlineListeningStatsTool, offlineRecommendTool } from './chat/index.js';
 import { type Config, ConfigError, loadConfig } from './config/index.js';
-import { createGateway } from './gateway/index.js';
+import { createGateway, type ServedRoute } from './gateway/index.js';
 import { HistoryImports } from './listening/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServiceMetrics } from './metrics/index.js';
@@ -17,6 +17,8 @@ export interface RunningServer {
   config: Config;
   /** How many tracks the engine serves, and whether they are the bundled few (no catalog imported). */
   catalog: { tracks: number; bundled: boolean };
+  /** Every method and path pattern the instance answers (the API document and the fuzz tests walk them). */
+  routes: readonly ServedRoute[];
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startServer(
       tracks: tracks.length,
       bundled: tracks.every((track) => track.id.startsWith(bundledIdPrefix)),
     },
+    routes: gateway.routes,
     async close() {
       gateway.startDraining();
       await chat.finish(config.SHUTDOWN_GRACE_MS);

@@ -14,6 +14,7 @@ import type { SharedState } from '../shared-state/index.js';
 import type { SpotifyService } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
 import { requireAdminToken } from './admin-auth.js';
+import { registerApiDocsPages, registerApiDocument } from './api-docs.js';
 import { requireBearerToken } from './authenticate.js';
 import { clientAddressOf } from './client-address.js';
 import { parseOrigins, registerCors } from './cors.js';
@@ -32,6 +33,7 @@ import { registerRecommendRoute } from './routes/recommend-route.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerSpotifyCallback, registerSpotifyRoutes } from './routes/spotify-routes.js';
 import { registerStatsRoutes } from './routes/stats-routes.js';
+import { useZodSchemas } from './schema-compilers.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { SiteKeyAccess } from './site-key-access.js';
 import { type ChatServer, registerChatNamespace } from './socket/chat-namespace.js';
@@ -55,8 +57,16 @@ export interface GatewayOptions {
   metrics: GatewayMetrics;
 }
 
+/** One method on one path pattern (`/api/v1/sessions/:id`), as Fastify registered it. */
+export interface ServedRoute {
+  method: string;
+  url: string;
+}
+
 export interface Gateway {
   app: FastifyInstance;
+  /** Every route this instance answers, HEAD included: what the API document must account for. */
+  routes: readonly ServedRoute[];
   io: ChatServer;
   /** Sends chat's events to session rooms (for turns chat runs on its own, e.g. finishing orphans). */
   sink: TurnSink;
@@ -85,7 +95,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     frameworkErrors,
     clientErrorHandler,
   });
+  const routes: ServedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   registerErrorHandling(app);
+  useZodSchemas(app);
+  await registerApiDocument(app);
   await registerSecurityHeaders(app);
   const { shared } = options;
   const requestsPerMinute = config.RATE_LIMIT_REQUESTS_PER_MINUTE;
@@ -177,12 +193,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
     registerSpotifyRoutes(api, spotify);
   });
+  await registerApiDocsPages(app);
   if (config.SERVE_CLIENT && existsSync(clientDistDirectory)) {
     await registerClientFiles(app, clientDistDirectory);
   }
 
   return {
     app,
+    routes,
     io,
     sink,
     startDraining() {

@@ -22,7 +22,7 @@ const audioFeatureShape = Object.fromEntries(audioFeatureNames.map((name) => [na
   z.ZodNumber
 >;
 
-const sessionSchema = z.object({
+export const sessionSchema = z.object({
   id: z.string(),
   userId: z.string(),
   title: z.string(),
@@ -71,7 +71,7 @@ const assistantMetaSchema = z.object({
 });
 export type AssistantMeta = z.infer<typeof assistantMetaSchema>;
 
-const messageSchema = z.object({
+export const messageSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
   seq: z.number().int(),
@@ -83,7 +83,7 @@ const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
-const recommendedTrackSchema = z.object({
+export const recommendedTrackSchema = z.object({
   id: z.string(),
   name: z.string(),
   artists: z.array(z.string()),

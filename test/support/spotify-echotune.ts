@@ -14,6 +14,8 @@ export interface SpotifyServerOptions {
   /** ENCRYPTION_KEY (base64); a fresh one by default. */
   key?: string;
   previousKeys?: string[];
+  /** Further settings (ADMIN_TOKEN, limits). */
+  env?: Record<string, string>;
 }
 
 export interface SpotifyTestServer extends TestServer {
@@ -44,6 +46,7 @@ export async function startSpotifyServer(
     SPOTIFY_API_URL: fake.baseUrl,
     ENCRYPTION_KEY: key,
     ENCRYPTION_KEYS_PREVIOUS: (options.previousKeys ?? []).join(','),
+    ...options.env,
   });
   return {
     ...server,

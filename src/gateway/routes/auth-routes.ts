@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type GuestTokenResponse, guestTokenBodySchema } from '../../protocol/index.js';
 import type { ConversationStore } from '../../store/index.js';
 import { bearerTokenOf } from '../bearer-secret.js';
-import { parseInput } from '../http-errors.js';
+import { errorResponses, guestTokenResponseSchema, listenerSecurity, noSecurity } from '../rest-schemas.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
 
@@ -24,8 +25,16 @@ export function registerAuthRoutes(
     refreshGraceSeconds: number;
   },
 ): void {
-  app.post(GUEST_TOKEN_PATH, async (request): Promise<GuestTokenResponse> => {
-    const body = parseInput(guestTokenBodySchema, request.body, 'body');
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const guestSchema = {
+    tags: ['auth'],
+    security: noSecurity,
+    summary: 'A new guest listener and its token (a widget names its site key; the Origin must match it)',
+    body: guestTokenBodySchema,
+    response: { 200: guestTokenResponseSchema, ...errorResponses(400, 403) },
+  };
+  api.post(GUEST_TOKEN_PATH, { schema: guestSchema }, async (request): Promise<GuestTokenResponse> => {
+    const body = request.body;
     const { siteKey } = body;
     // Checked before anything is created: a refused page leaves no listener behind.
     if (siteKey !== undefined) await deps.siteKeys.requireOrigin(siteKey, request.headers.origin);
@@ -40,7 +49,13 @@ export function registerAuthRoutes(
   });
 
   // The same listener, a new expiry: a page or widget keeps its listener (and history) across expiries.
-  app.post(REFRESH_TOKEN_PATH, async (request): Promise<GuestTokenResponse> => {
+  const refreshSchema = {
+    tags: ['auth'],
+    security: listenerSecurity,
+    summary: 'A new token for the same listener; the current one may have expired within the refresh grace',
+    response: { 200: guestTokenResponseSchema, ...errorResponses(401, 403) },
+  };
+  api.post(REFRESH_TOKEN_PATH, { schema: refreshSchema }, async (request): Promise<GuestTokenResponse> => {
     const claims = await deps.tokens.verifyForRefresh(
       bearerTokenOf(request.headers.authorization),
       deps.refreshGraceSeconds,

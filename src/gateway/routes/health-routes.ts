@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { ModelRouter } from '../../providers/index.js';
 import type { SharedState } from '../../shared-state/index.js';
 import type { StoreLifecycle } from '../../store/index.js';
@@ -13,7 +14,22 @@ interface HealthDependencies {
 }
 
 /** Load balancers and probes ask often; their checks never count against a client's budget. */
-const unlimited = { config: { rateLimit: false } };
+const unlimited = { rateLimit: false } as const;
+
+const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    store: z.string().describe('sqlite or mongodb'),
+    uptimeSeconds: z.number().int(),
+  })
+  .meta({ id: 'Health' });
+const readinessSchema = z
+  .object({
+    status: z.enum(['ready', 'degraded', 'draining', 'not_ready']),
+    reasons: z.array(z.string()).describe('What is missing or degraded; empty when ready'),
+  })
+  .meta({ id: 'Readiness' });
+const probes = { tags: ['operations'], security: [] };
 
 async function storeReachable(store: HealthDependencies['store']): Promise<boolean> {
   try {
@@ -33,13 +49,23 @@ async function storeReachable(store: HealthDependencies['store']): Promise<boole
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependencies): void {
   const uptimeSeconds = () => Math.round((Date.now() - deps.startedAt) / 1000);
 
-  app.get('/health', unlimited, async (_request, reply) => {
+  const health = {
+    ...probes,
+    summary: 'Liveness: the process answers and its store is reachable (never rate limited)',
+    response: { 200: healthSchema, 503: healthSchema },
+  };
+  app.get('/health', { config: unlimited, schema: health }, async (_request, reply) => {
     const body = { store: deps.store.kind, uptimeSeconds: uptimeSeconds() };
     if (await storeReachable(deps.store)) return { status: 'ok', ...body };
     return reply.status(503).send({ status: 'unavailable', ...body });
   });
 
-  app.get('/ready', unlimited, async (_request, reply) => {
+  const ready = {
+    ...probes,
+    summary: 'Readiness for a load balancer: 503 while draining, or without store or model deployment',
+    response: { 200: readinessSchema, 503: readinessSchema },
+  };
+  app.get('/ready', { config: unlimited, schema: ready }, async (_request, reply) => {
     if (deps.draining()) {
       return reply
         .status(503)

@@ -5,10 +5,16 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EchoError } from '../../errors.js';
 import type { HistoryImports, ImportProgressSink, Upload } from '../../listening/index.js';
-import { parseInput } from '../http-errors.js';
+import {
+  errorResponses,
+  historyImportSchema,
+  historyUploadSchema,
+  listenerSecurity,
+} from '../rest-schemas.js';
 
 const importParamsSchema = z.object({ id: z.string().min(1).max(100) });
 const fileNameSchema = z
@@ -41,7 +47,16 @@ export async function registerImportRoutes(
     limits: { fileSize: deps.maxFileBytes, files: deps.maxFiles, fields: 10, parts: deps.maxFiles + 10 },
   });
 
-  app.post('/api/v1/imports', async (request, reply) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const uploadSchema = {
+    tags: ['listening'],
+    security: listenerSecurity,
+    summary: 'Imports a Spotify listening-history export; progress on the socket and at the job',
+    consumes: ['multipart/form-data'],
+    body: historyUploadSchema,
+    response: { 202: historyImportSchema, ...errorResponses(400, 401, 409, 413) },
+  };
+  api.post('/api/v1/imports', { schema: uploadSchema }, async (request, reply) => {
     if (!request.isMultipart()) {
       throw new EchoError(
         'invalid',
@@ -58,10 +73,16 @@ export async function registerImportRoutes(
     }
   });
 
-  app.get('/api/v1/imports/:id', async (request) => {
-    const { id } = parseInput(importParamsSchema, request.params, 'params');
-    return deps.imports.get(request.userId, id);
-  });
+  const jobSchema = {
+    tags: ['listening'],
+    security: listenerSecurity,
+    summary: 'An import job: status, progress and its report',
+    params: importParamsSchema,
+    response: { 200: historyImportSchema, ...errorResponses(400, 401, 404) },
+  };
+  api.get('/api/v1/imports/:id', { schema: jobSchema }, async (request) =>
+    deps.imports.get(request.userId, request.params.id),
+  );
 }
 
 async function spoolUploads(request: FastifyRequest, deps: ImportRoutesDependencies): Promise<Upload[]> {

@@ -1,8 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeIssues, EchoError, toEchoError } from '../../errors.js';
 import type { SpotifyService } from '../../spotify/index.js';
-import { parseInput } from '../http-errors.js';
+import {
+  errorResponses,
+  listenerSecurity,
+  noContent,
+  noSecurity,
+  playlistResponseSchema,
+  spotifyStatusSchema,
+} from '../rest-schemas.js';
 import type { TokenService } from '../token-service.js';
 
 export const SPOTIFY_CALLBACK_PATH = '/api/v1/spotify/callback';
@@ -28,6 +36,19 @@ const callbackQuerySchema = z.object({
   error: z.string().min(1).max(200).optional(),
 });
 
+const signInStartSchema = z.object({
+  url: z.string().describe("Spotify's consent page: send the browser there"),
+  expiresAt: z.string().describe('The sign-in must finish before this'),
+});
+const signOutSchema = z.object({
+  linked: z.literal(false),
+  removed: z.boolean().describe('Whether a link was removed'),
+  manageAccess: z.string().describe("Where the listener can also remove EchoTune's access at Spotify"),
+});
+const spotify = { tags: ['spotify'], security: listenerSecurity };
+/** Spotify off answers 404 saying how to turn it on. */
+const spotifyErrors = errorResponses(401, 404, 502);
+
 function requireSpotify(spotify: SpotifyService | null): SpotifyService {
   if (spotify === null) {
     throw new EchoError(
@@ -40,7 +61,13 @@ function requireSpotify(spotify: SpotifyService | null): SpotifyService {
 
 /** The listener's Spotify routes, in the bearer-token context. */
 export function registerSpotifyRoutes(app: FastifyInstance, deps: SpotifyRouteDependencies): void {
-  app.post('/api/v1/spotify/sign-in', async (request, reply) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const signInSchema = {
+    ...spotify,
+    summary: 'Starts signing in with Spotify (the page, not the widget); sets the state cookie',
+    response: { 200: signInStartSchema, ...errorResponses(401, 403, 404, 502) },
+  };
+  api.post('/api/v1/spotify/sign-in', { schema: signInSchema }, async (request, reply) => {
     const spotify = requireSpotify(deps.spotify);
     // A widget's token is scoped to its site; the redirect back lands on EchoTune's own page instead.
     if (request.siteKey !== null) {
@@ -58,19 +85,40 @@ export function registerSpotifyRoutes(app: FastifyInstance, deps: SpotifyRouteDe
     return { url: started.url, expiresAt: new Date(started.expiresAt).toISOString() };
   });
 
-  app.get('/api/v1/spotify/status', async (request) => requireSpotify(deps.spotify).status(request.userId));
+  const statusSchema = {
+    ...spotify,
+    summary: "Whether the caller's Spotify account is linked, and its last sync",
+    response: { 200: spotifyStatusSchema, ...spotifyErrors },
+  };
+  api.get('/api/v1/spotify/status', { schema: statusSchema }, async (request) =>
+    requireSpotify(deps.spotify).status(request.userId),
+  );
 
-  app.post('/api/v1/spotify/sign-out', async (request) => {
+  const signOutRouteSchema = {
+    ...spotify,
+    summary: "Unlinks the caller's Spotify account and forgets its tokens",
+    response: { 200: signOutSchema, ...spotifyErrors },
+  };
+  api.post('/api/v1/spotify/sign-out', { schema: signOutRouteSchema }, async (request) => {
     const removed = await requireSpotify(deps.spotify).signOut(request.userId);
     // Spotify has no revocation endpoint: the listener can also remove EchoTune's access there.
-    return { linked: false, removed, manageAccess: 'https://www.spotify.com/account/apps/' };
+    return { linked: false as const, removed, manageAccess: 'https://www.spotify.com/account/apps/' };
   });
 
-  app.post('/api/v1/recommendations/:id/playlist', async (request, reply) => {
-    const spotify = requireSpotify(deps.spotify);
-    const { id } = parseInput(recommendationParamsSchema, request.params, 'params');
-    const body = parseInput(playlistBodySchema, request.body, 'body');
-    const playlist = await spotify.playlistFromRecommendation(request.userId, id, body);
+  const playlistSchema = {
+    ...spotify,
+    summary: "A Spotify playlist in the caller's account from one of their recommendations",
+    params: recommendationParamsSchema,
+    body: playlistBodySchema,
+    response: { 201: playlistResponseSchema, ...errorResponses(400, 401, 403, 404, 409, 502) },
+  };
+  api.post('/api/v1/recommendations/:id/playlist', { schema: playlistSchema }, async (request, reply) => {
+    const service = requireSpotify(deps.spotify);
+    const playlist = await service.playlistFromRecommendation(
+      request.userId,
+      request.params.id,
+      request.body,
+    );
     return reply.status(201).send(playlist);
   });
 }
@@ -86,7 +134,19 @@ export function registerSpotifyCallback(
   app: FastifyInstance,
   deps: SpotifyRouteDependencies & { tokens: TokenService },
 ): void {
-  app.get(SPOTIFY_CALLBACK_PATH, async (request, reply) => {
+  const callbackSchema = {
+    tags: ['spotify'],
+    security: noSecurity,
+    summary: 'Where Spotify sends the browser back (state, code or error in the query)',
+    description:
+      'Redirects to `/?spotify=linked#token=…` on success, `/?spotify=error&reason=…&message=…` otherwise; ' +
+      'the query is read by the route itself so that every failure is a redirect the page can show.',
+    response: {
+      302: noContent('Back to the page, linked or with the reason it failed'),
+      ...errorResponses(404),
+    },
+  };
+  app.get(SPOTIFY_CALLBACK_PATH, { schema: callbackSchema }, async (request, reply) => {
     const spotify = requireSpotify(deps.spotify);
     void reply.header(
       'set-cookie',
