@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../errors.js';
-import { normalizeOrigin } from '../protocol/index.js';
+import { MAX_MESSAGE_CHARS, normalizeOrigin } from '../protocol/index.js';
 import { requireSpotifyCompanions, spotifySettingsShape } from '../spotify/index.js';
 import { trustProxySchema } from './trust-proxy.js';
 
@@ -85,6 +85,15 @@ export const configSchema = z.object({
     .min(1024)
     .max(16 * 1024 * 1024)
     .default(64 * 1024),
+  // A REST body over this is refused (payload_too_large); uploads have IMPORT_MAX_UPLOAD_MB instead.
+  REST_BODY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
+  // Longest chat message; the protocol's own ceiling is MAX_MESSAGE_CHARS.
+  MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).max(MAX_MESSAGE_CHARS).default(MAX_MESSAGE_CHARS),
   TURN_QUEUE_DEPTH: z.coerce.number().int().min(0).max(20).default(3),
   DELTA_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
   DELTA_FRAMES_PER_SECOND: z.coerce.number().int().min(0).default(2000),

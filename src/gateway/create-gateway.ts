@@ -75,7 +75,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const BODY_LIMIT_BYTES = 64 * 1024;
 const TRANSPORT_BUFFER_FACTOR = 16;
 const clientDistDirectory = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
@@ -90,7 +89,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: config.REST_BODY_MAX_BYTES,
     trustProxy: config.TRUST_PROXY,
     frameworkErrors,
     clientErrorHandler,
@@ -173,6 +172,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     draining: () => draining.value,
     crossInstance: shared.kind !== 'local',
     maxEventBytes: config.SOCKET_EVENT_MAX_BYTES,
+    maxMessageChars: config.MESSAGE_MAX_CHARS,
     clientAddress: clientAddressOf(config.TRUST_PROXY),
     authExpiredGraceMs: config.AUTH_EXPIRED_GRACE_MS,
     metrics: options.metrics,

@@ -44,7 +44,7 @@ const errorDescriptions = {
   404: 'Not found, or the feature is off (code not_found)',
   409: 'Not possible now (code busy or conflict)',
   413: 'Too large (code payload_too_large)',
-  429: 'Rate limited: retry after retryAfterMs (code rate_limited)',
+  429: 'Rate limited: retry after the Retry-After header (code rate_limited)',
   500: 'Internal error',
   502: 'An upstream service failed (code provider_error)',
   503: 'Temporarily unavailable (code unavailable)',

@@ -12,7 +12,8 @@ import type { HistoryImport } from './listening.js';
 
 export { CHAT_NAMESPACE } from './namespace.js';
 
-const MAX_MESSAGE_CHARS = 4000;
+/** The longest chat message the protocol carries (a server may set a lower MESSAGE_MAX_CHARS). */
+export const MAX_MESSAGE_CHARS = 4000;
 
 const id = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 

@@ -140,4 +140,29 @@ describe('limits and lifecycle', () => {
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });
+
+  it('takes the REST body and message limits from REST_BODY_MAX_BYTES and MESSAGE_MAX_CHARS', async () => {
+    const { client, session, token } = await connectedSession({
+      REST_BODY_MAX_BYTES: '2048',
+      MESSAGE_MAX_CHARS: '40',
+    });
+    const post = (displayName: string) =>
+      fetch(`${server?.url}/api/v1/recommend`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ mood: displayName, limit: 1 }),
+      });
+    expect((await post('calm')).status).toBe(200);
+    const large = await post('x'.repeat(3000));
+    expect(large.status).toBe(413);
+    expect(await large.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+
+    const send = (text: string, clientMsgId: string) =>
+      client.request('message:send', { sessionId: session.id, clientMsgId, text });
+    expect(await send('y'.repeat(41), 'long')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', message: 'text: must be at most 40 characters' },
+    });
+    expect((await send('calm piano', 'short')).ok).toBe(true);
+  });
 });

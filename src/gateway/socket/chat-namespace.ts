@@ -56,6 +56,8 @@ export interface ChatNamespaceOptions {
   draining: () => boolean;
   /** The largest event payload (serialized JSON) answered; larger ones get `payload_too_large`. */
   maxEventBytes: number;
+  /** The longest chat message taken (MESSAGE_MAX_CHARS). */
+  maxMessageChars: number;
   /** The client's address of a handshake, as REST sees it (TRUST_PROXY). */
   clientAddress: (request: IncomingMessage) => string;
   /** How long a socket whose token expired may still refresh it. */
@@ -114,6 +116,9 @@ export function registerChatNamespace(
         throw new EchoError('unavailable', 'This instance is shutting down; reconnect and send again', {
           retryable: true,
         });
+      }
+      if (payload.text.length > options.maxMessageChars) {
+        throw new EchoError('invalid', `text: must be at most ${options.maxMessageChars} characters`);
       }
       const sent = await chat.sendMessage(socket.data.userId, payload, sink);
       // The sender hears its own turn even if it never joined: chat broadcasts on the next tick, after this.
