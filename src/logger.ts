@@ -21,7 +21,6 @@ const redact = [
   'req.headers.authorization',
   'headers.authorization',
   'cookie',
-  '*.cookie',
   'headers.cookie',
   'req.headers.cookie',
   'apiKey',
@@ -30,14 +29,11 @@ const redact = [
   '*.password',
   'secret',
   '*.secret',
+  // Top level only: each `*.` path costs about a microsecond on every line.
   'accessToken',
-  '*.accessToken',
   'refreshToken',
-  '*.refreshToken',
   'access_token',
-  '*.access_token',
   'refresh_token',
-  '*.refresh_token',
   'auth.token',
   'ADMIN_TOKEN',
   '*.ADMIN_TOKEN',
@@ -46,7 +42,7 @@ const redact = [
 ];
 const censor = '[redacted]';
 /** A signed token (JWT: three base64url parts, the header `eyJ…`) quoted in an error message is cut too. */
-const signedToken = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
+const signedToken = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;
 /** Shorter values are not secrets (a real key is longer) and cutting them would garble ordinary words. */
 const SHORTEST_SECRET = 8;
 
@@ -78,16 +74,17 @@ function isTerminal(stream: DestinationStream | NodeJS.WriteStream): boolean {
   return 'isTTY' in stream && stream.isTTY === true;
 }
 
-/** Replaces every secret in a serialized line; each is searched as it reads inside a JSON string. */
+/**
+ * Replaces every secret in a serialized line, in one pass of one expression; each secret is searched as it
+ * reads inside a JSON string.
+ */
 function scrubber(secrets: readonly string[]): (line: string) => string {
   const escaped = [...new Set(secrets)]
     .filter((secret) => secret.length >= SHORTEST_SECRET)
     .map((secret) => JSON.stringify(secret).slice(1, -1))
     // Longest first: a secret that contains another is cut whole.
-    .sort((a, b) => b.length - a.length);
-  return (line) => {
-    let scrubbed = line.replace(signedToken, censor);
-    for (const secret of escaped) scrubbed = scrubbed.replaceAll(secret, censor);
-    return scrubbed;
-  };
+    .sort((a, b) => b.length - a.length)
+    .map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp([...escaped, signedToken.source].join('|'), 'g');
+  return (line) => line.replace(pattern, censor);
 }
