@@ -1,9 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { ChatService, offlineListeningStatsTool, offlineRecommendTool } from './chat/index.js';
-import { type Config, ConfigError, loadConfig } from './config/index.js';
+import { type Config, ConfigError, loadConfig, secretValues } from './config/index.js';
 import { createGateway, type ServedRoute } from './gateway/index.js';
 import { HistoryImports } from './listening/index.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type DestinationStream } from './logger.js';
 import { createServiceMetrics } from './metrics/index.js';
 import { createProviders } from './providers/index.js';
 import { createRecommender, loadCatalog, timedRecommender } from './recommend/index.js';
@@ -34,10 +34,13 @@ const tidyTuesdayCsvUrl =
  */
 export async function startServer(
   env: Record<string, string | undefined> = process.env,
-  logger?: Logger,
+  options: { logDestination?: DestinationStream } = {},
 ): Promise<RunningServer> {
   const config = loadConfig(env);
-  const log = logger ?? createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, options.logDestination, {
+    format: config.LOG_FORMAT,
+    secrets: secretValues(env),
+  });
   const metrics = createServiceMetrics();
   const store = timedStore(await createStore({ config, logger: log }), metrics.store);
   const sweeper = startExpirySweeper(store, { intervalMs: SWEEP_INTERVAL_MS, logger: log });

@@ -260,20 +260,22 @@ export class ChatService {
     return this.options.store.listMessages(sessionId, query);
   }
 
-  /**
-   * Stores the message (idempotent on clientMsgId) and resolves once the store acknowledged it; the
-   * broadcast and the turn start right after, so the sender's ack comes first.
-   */
   /** True when the listener's message with this clientMsgId is stored: a resend that costs no new turn. */
   async isStoredMessage(userId: string, sessionId: string, clientMsgId: string): Promise<boolean> {
     await this.authorizeSessionId(userId, sessionId);
     return (await this.options.store.findMessageByClientMsgId(sessionId, clientMsgId)) !== null;
   }
 
+  /**
+   * Stores the message (idempotent on clientMsgId) and resolves once the store acknowledged it; the
+   * broadcast and the turn start right after, so the sender's ack comes first. `logger` carries the
+   * caller's context (its socket id) into the lines of the turn.
+   */
   async sendMessage(
     userId: string,
     payload: ClientPayload<'message:send'>,
     sink: TurnSink & SessionListSink,
+    logger: Logger = this.options.logger,
   ): Promise<ClientAckResults['message:send']> {
     await this.authorizeSessionId(userId, payload.sessionId);
     const sessionId = payload.sessionId;
@@ -293,7 +295,7 @@ export class ChatService {
       // for the next turn of the event loop, after the gateway's ack, starting with message:new.
       const held = new HeldSink(sink);
       if (created) held.emit(sessionId, 'message:new', { message });
-      this.queue.enqueue(sessionId, () => this.runTurnFor(userId, message, held));
+      this.queue.enqueue(sessionId, () => this.runTurnFor(userId, message, held, logger));
       setImmediate(() => {
         held.open();
         // After the ack, like the broadcasts: the title is news for the list, not part of the send.
@@ -328,7 +330,7 @@ export class ChatService {
     return !(await this.isAnswered(message));
   }
 
-  private async runTurnFor(userId: string, message: Message, sink: TurnSink): Promise<void> {
+  private async runTurnFor(userId: string, message: Message, sink: TurnSink, logger: Logger): Promise<void> {
     let lease: TurnLease;
     try {
       lease = await this.leases.acquire(message.sessionId, this.closing.signal);
@@ -339,7 +341,7 @@ export class ChatService {
     try {
       // The same message may have reached another instance too; whichever got the lease first answered.
       if (this.leases.shared && (await this.isAnswered(message))) return;
-      await this.runLeasedTurn(userId, message, sink);
+      await this.runLeasedTurn(userId, message, sink, logger);
     } finally {
       this.pendingMessageIds.delete(message.id);
       await lease.release();
@@ -350,14 +352,17 @@ export class ChatService {
     userId: string,
     message: Message,
     sink: TurnSink,
+    logger: Logger,
     resume?: TurnProgress,
   ): Promise<void> {
     // Checked with no await before the turn is registered: a delete either sees the turn or stops it here.
     if (this.deleted.has(message.sessionId)) return;
     const turnId = resume?.turnId ?? randomUUID();
     const controller = new AbortController();
+    // Every line the turn writes (chat, router, recommender) names its session and turn.
+    const log = logger.child({ sessionId: message.sessionId, turnId });
     const settled = runTurn(
-      { ...this.options, memory: this.memory, pacer: this.pacer, sink },
+      { ...this.options, logger: log, memory: this.memory, pacer: this.pacer, sink },
       {
         turnId,
         sessionId: message.sessionId,
@@ -366,7 +371,7 @@ export class ChatService {
         signal: controller.signal,
         resume,
       },
-    ).catch((error: unknown) => this.options.logger.error({ err: error, turnId }, 'turn crashed'));
+    ).catch((error: unknown) => log.error({ err: error }, 'turn crashed'));
     this.activeTurns.set(message.sessionId, { turnId, controller, settled });
     try {
       await settled;
@@ -484,7 +489,7 @@ export class ChatService {
         'finishing a turn whose instance is gone',
       );
       this.owners.set(turn.sessionId, turn.userId);
-      await this.runLeasedTurn(turn.userId, message, sink, turn);
+      await this.runLeasedTurn(turn.userId, message, sink, this.options.logger, turn);
     } finally {
       await lease.release();
     }

@@ -16,6 +16,7 @@ export class TurnCheckpoints {
 
   constructor(
     private readonly store: TurnProgressStore,
+    /** The turn's logger: its lines name the session and the turn. */
     private readonly logger: Logger,
   ) {}
 
@@ -26,18 +27,18 @@ export class TurnCheckpoints {
     this.#saved = true;
     this.#lastSavedAt = Date.now();
     const snapshot = progress();
-    this.#enqueue(() => this.store.saveTurnProgress(snapshot), snapshot.turnId);
+    this.#enqueue(() => this.store.saveTurnProgress(snapshot));
   }
 
   /** The reply is stored: the progress is not needed any more. Resolves when every save has settled. */
   async finish(turnId: string): Promise<void> {
-    if (this.#saved) this.#enqueue(() => this.store.deleteTurnProgress(turnId), turnId);
+    if (this.#saved) this.#enqueue(() => this.store.deleteTurnProgress(turnId));
     await this.#chain;
   }
 
-  #enqueue(write: () => Promise<void>, turnId: string): void {
+  #enqueue(write: () => Promise<void>): void {
     this.#chain = this.#chain.then(write).catch((error: unknown) => {
-      this.logger.warn({ turnId, error: String(error) }, 'could not save turn progress');
+      this.logger.warn({ error: String(error) }, 'could not save turn progress');
     });
   }
 }

@@ -173,6 +173,7 @@ async function streamStep(
     tools: [recommendTracksTool, listeningStatsTool],
     signal: input.signal,
     userId: input.userId,
+    logger: deps.logger,
     ...(continueFrom ? { continueFrom } : {}),
   });
   for await (const event of events) {
@@ -237,7 +238,7 @@ async function recordUsage(deps: TurnDependencies, input: TurnInput, attempt: At
     });
   } catch (error) {
     // Accounting must not break a reply the listener is already reading.
-    deps.logger.error({ err: error, turnId: input.turnId }, 'could not record usage');
+    deps.logger.error({ err: error }, 'could not record usage');
   }
 }
 
@@ -257,7 +258,7 @@ async function executeToolCall(
   });
   const invalidArguments = (problem: string): ChatMessage => {
     record.invalidToolCalls += 1;
-    deps.logger.warn({ turnId: input.turnId, problem }, 'invalid tool call');
+    deps.logger.warn({ problem }, 'invalid tool call');
     if (record.invalidToolCalls > 1) {
       throw new EchoError('tool_error', `The model called ${call.name} with invalid arguments: ${problem}`);
     }
@@ -276,6 +277,7 @@ async function executeToolCall(
   const result = await deps.recommender.recommend(parsed.query, {
     userId: input.userId,
     excludeIds: [...record.seenTrackIds],
+    logger: deps.logger,
   });
   const recommendationId = await publishRecommendation(deps, input, record, parsed.query, result.tracks);
   return reply(toolResultContent(recommendationId, result.tracks, result.warnings));
@@ -393,6 +395,7 @@ function doneEvent(input: TurnInput, message: Message) {
 function reportTurn(deps: TurnDependencies, record: TurnRecord, outcome: string, totalMs: number): void {
   const { provider, model, ttftMs } = record;
   deps.metrics?.turnEnded({ outcome, provider, model, ttftMs, totalMs });
+  deps.logger.debug({ outcome, provider, model, ttftMs, totalMs }, 'turn ended');
 }
 
 /** Why an aborted turn stopped: the listener cancelled it, unless the aborter gave its own reason. */
@@ -418,12 +421,12 @@ async function endWithError(
 ): Promise<void> {
   const error = input.signal.aborted ? abortError(input.signal) : toEchoError(caught);
   reportTurn(deps, record, error.code, totalMs);
-  if (error.code === 'internal') deps.logger.error({ err: caught, turnId: input.turnId }, 'turn failed');
-  else deps.logger.info({ code: error.code, turnId: input.turnId }, 'turn ended early');
+  if (error.code === 'internal') deps.logger.error({ err: caught }, 'turn failed');
+  else deps.logger.info({ code: error.code }, 'turn ended early');
   if (record.text.length > 0) {
     record.finishReason = finishReasonFor(error);
     await storeAssistantMessage(deps, input, record, totalMs).catch((storeError: unknown) =>
-      deps.logger.error({ err: storeError, turnId: input.turnId }, 'could not store partial answer'),
+      deps.logger.error({ err: storeError }, 'could not store partial answer'),
     );
   }
   deps.sink.emit(input.sessionId, 'turn:error', {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Server } from 'socket.io';
 import type { ChatService, TurnSink } from '../chat/index.js';
 import type { Config } from '../config/index.js';
@@ -22,6 +22,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http-errors.js';
 import { rateLimitStoreOver } from './http-rate-limit-store.js';
 import { SocketRateLimits } from './rate-limits.js';
+import { registerRequestLogging, requestIdOf } from './request-logging.js';
 import { registerAdminSiteKeyRoutes } from './routes/admin-site-key-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerClientFiles } from './routes/client-files.js';
@@ -89,6 +90,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    genReqId: requestIdOf,
+    // Fastify's info lines per request are off: registerRequestLogging writes one at debug.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: config.REST_BODY_MAX_BYTES,
     trustProxy: config.TRUST_PROXY,
     frameworkErrors,
@@ -98,6 +102,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  registerRequestLogging(app);
   registerErrorHandling(app);
   useZodSchemas(app);
   await registerApiDocument(app);

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { Attempt } from '../protocol/index.js';
 
 /**
@@ -79,6 +80,8 @@ export interface RoutedRequest {
   maxOutputTokens?: number;
   /** The reply so far, delivered earlier (a turn finished after its instance died): continue after it. */
   continueFrom?: string;
+  /** Where this request's lines go (a chat turn's logger names its session and turn); the router's otherwise. */
+  logger?: Logger;
 }
 
 export type RouterEvent =

@@ -74,7 +74,10 @@ export function createRecommender(options: RecommenderOptions): Engine {
     try {
       return await profiles.signals(context.userId);
     } catch (error) {
-      options.logger?.warn({ err: error }, 'listener history unavailable; recommending without it');
+      (context.logger ?? options.logger)?.warn(
+        { err: error },
+        'listener history unavailable; recommending without it',
+      );
       warnings.push('your listening history is unavailable right now; results are not personalized');
       return emptyListener;
     }

@@ -3,7 +3,7 @@
  * Spotify columns) or JSON catalog into the store the environment selects (same settings as the server).
  */
 import { SingleBar } from 'cli-progress';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, secretValues } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { runCli } from '../run-cli.js';
 import { createStore } from '../store/index.js';
@@ -18,7 +18,10 @@ async function main(argv: string[]): Promise<number> {
     return location ? 0 : 2;
   }
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, undefined, {
+    format: config.LOG_FORMAT,
+    secrets: secretValues(process.env),
+  });
   const store = await createStore({ config, logger });
   const bar = new SingleBar({ format: '{phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true });
   let phase = '';

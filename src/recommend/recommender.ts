@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { RecommendedTrack } from '../protocol/index.js';
 import type { RecommendQuery, RecommendQueryInput } from './query.js';
 import type { ConversationSoFar, Understood } from './understanding.js';
@@ -7,6 +8,8 @@ export interface RecommendContext {
   userId?: string;
   /** Tracks already recommended in the session; excluded like query.exclude. */
   excludeIds?: readonly string[];
+  /** The caller's logger (a chat turn's names its session and turn); the recommender's own otherwise. */
+  logger?: Logger;
 }
 
 export interface RecommendResult {

@@ -2,7 +2,7 @@
  * `npm run site-key -- create --name <name> --origin <origin>… | list | revoke <pk_…> [--json]`: manages
  * the embeddable widget's site keys in the store the environment selects (same settings as the server).
  */
-import { loadConfig } from '../config/index.js';
+import { loadConfig, secretValues } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import type { SiteKey } from '../protocol/index.js';
 import { runCli } from '../run-cli.js';
@@ -49,7 +49,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   // Logs go to stderr, so `--json` output can be piped as it is.
-  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr, {
+    format: config.LOG_FORMAT,
+    secrets: secretValues(process.env),
+  });
   const store = await createStore({ config, logger });
   try {
     const { output, code } = await run(store, command);

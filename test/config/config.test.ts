@@ -23,6 +23,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DELTA_FRAMES_PER_SECOND: '-5' })).toThrow(/DELTA_FRAMES_PER_SECOND: .*>=0/);
   });
 
+  it('takes LOG_FORMAT auto (the default), json or pretty, and names it when it is anything else', () => {
+    expect(loadConfig({}).LOG_FORMAT).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'yaml' })).toThrow(/LOG_FORMAT/);
+  });
+
   it('takes an optional ADMIN_TOKEN of at least 16 characters', () => {
     expect(loadConfig({}).ADMIN_TOKEN).toBeUndefined();
     expect(loadConfig({ ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBeUndefined();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { DestinationStream } from '../../src/logger.js';
 import {
   type Ack,
   CHAT_NAMESPACE,
@@ -21,17 +22,23 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real EchoTune instance on a free loopback port with its own data directory. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'echotune-test-'));
-  const server = await startServer({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    DISCONNECT_GRACE_MS: '2000',
-    SHUTDOWN_GRACE_MS: '1000',
-    ...env,
-  });
+  const server = await startServer(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      DISCONNECT_GRACE_MS: '2000',
+      SHUTDOWN_GRACE_MS: '1000',
+      ...env,
+    },
+    options,
+  );
   const clients: TestClient[] = [];
   return {
     ...server,

@@ -70,6 +70,7 @@ const sessionIdSchema = z.string().min(1).max(100);
 type Handler<E extends ClientEventName> = (
   socket: ChatSocket,
   payload: ClientPayload<E>,
+  log: Logger,
 ) => Promise<ClientAckResults[E]>;
 
 /** The `/chat` namespace: authenticate, validate, rate-limit, authorize via chat, answer with an ack. */
@@ -111,7 +112,7 @@ export function registerChatNamespace(
       await socket.join(roomForSession(result.session.id));
       return result;
     },
-    'message:send': async (socket, payload) => {
+    'message:send': async (socket, payload, log) => {
       if (options.draining()) {
         throw new EchoError('unavailable', 'This instance is shutting down; reconnect and send again', {
           retryable: true,
@@ -120,7 +121,7 @@ export function registerChatNamespace(
       if (payload.text.length > options.maxMessageChars) {
         throw new EchoError('invalid', `text: must be at most ${options.maxMessageChars} characters`);
       }
-      const sent = await chat.sendMessage(socket.data.userId, payload, sink);
+      const sent = await chat.sendMessage(socket.data.userId, payload, sink, log);
       // The sender hears its own turn even if it never joined: chat broadcasts on the next tick, after this.
       await socket.join(roomForSession(payload.sessionId));
       return sent;
@@ -165,12 +166,14 @@ export function registerChatNamespace(
   });
 
   namespace.on('connection', (socket) => {
+    // Every line about this socket, and about the turns its messages start, names it.
+    const log = options.logger.child({ socketId: socket.id });
     for (const event of Object.keys(handlers) as ClientEventName[]) {
-      listen(socket, event, handlers[event] as Handler<typeof event>, options, expiry);
+      listen(socket, event, handlers[event] as Handler<typeof event>, options, expiry, log);
     }
     // The listener's session list reaches every socket of theirs. Rooms are per instance, so this is
     // done at once, before any event of the socket is read.
-    joinRoom(socket, roomForUser(socket.data.userId), options.logger);
+    joinRoom(socket, roomForUser(socket.data.userId), log);
     socket.on('disconnecting', () => {
       const sessionIds = [...socket.rooms]
         .filter((room) => room.startsWith('session:'))
@@ -230,13 +233,27 @@ function listen<E extends ClientEventName>(
   handler: Handler<E>,
   options: ChatNamespaceOptions,
   expiry: TokenExpiry,
+  log: Logger,
 ): void {
   socket.on(event as ClientEventName, async (...args: unknown[]) => {
     // The ack is the last argument, whatever comes between; an emit without a payload puts it first.
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as (response: unknown) => void) : undefined;
     const payload = typeof args[0] === 'function' ? undefined : args[0];
-    const respond = (response: Ack<ClientAckResults[E]>) => ack?.(response);
+    const startedAt = performance.now();
+    const respond = (response: Ack<ClientAckResults[E]>) => {
+      ack?.(response);
+      // Like a REST request's line: at debug, never the payload (it may carry a token).
+      log.debug(
+        {
+          event,
+          ok: response.ok,
+          ...(response.ok ? {} : { code: response.error.code }),
+          durationMs: Math.round(performance.now() - startedAt),
+        },
+        'socket event',
+      );
+    };
     options.metrics?.eventReceived(event);
     try {
       if (event !== 'auth:refresh' && expiry.isExpired(socket)) {
@@ -250,11 +267,11 @@ function listen<E extends ClientEventName>(
       }
       const parsed = clientPayloadSchemas[event].safeParse(payload ?? {});
       if (!parsed.success) throw invalid(parsed.error.issues);
-      const result = await handler(socket, parsed.data as ClientPayload<E>);
+      const result = await handler(socket, parsed.data as ClientPayload<E>, log);
       respond({ ok: true, ...result });
     } catch (caught) {
       const error = toEchoError(caught);
-      if (error.code === 'internal') options.logger.error({ err: caught, event }, 'socket handler failed');
+      if (error.code === 'internal') log.error({ err: caught, event }, 'socket handler failed');
       options.metrics?.eventRejected(event, error.code);
       respond({ ok: false, error: error.toPayload() });
     }

@@ -76,6 +76,7 @@ interface RequestState {
   primaryAttempts: number;
   attempts: number;
   lastFailure: string | undefined;
+  log: Logger;
 }
 
 /**
@@ -121,6 +122,7 @@ export class Router implements ModelRouter {
       primaryAttempts: 0,
       attempts: 0,
       lastFailure: undefined,
+      log: request.logger ?? this.logger,
     };
     while (true) {
       if (request.signal.aborted) throw new EchoError('cancelled');
@@ -157,7 +159,7 @@ export class Router implements ModelRouter {
       state.delivered += result.delivered;
       this.metrics?.attempted(result.attempt);
       yield { type: 'attempt', attempt: result.attempt };
-      await this.record(deployment.value, result);
+      await this.record(deployment.value, result, state.log);
       if (result.attempt.outcome === 'cancelled') throw new EchoError('cancelled');
       if (result.attempt.outcome === 'ok') {
         yield { type: 'finish', reason: result.finishReason ?? 'stop' };
@@ -190,7 +192,7 @@ export class Router implements ModelRouter {
       const now = this.now();
       const selection = selectDeployment({
         deployments: this.deployments,
-        health: await this.readHealth(),
+        health: await this.readHealth(state.log),
         policy: this.policy,
         promptTokens,
         expectedOutputTokens: Math.min(
@@ -204,7 +206,7 @@ export class Router implements ModelRouter {
         explorationShare: this.settings.explorationShare,
         idleMs: this.settings.idleMs,
       });
-      this.logger.debug(
+      state.log.debug(
         {
           userId: request.userId,
           chosen: selection.deployment?.id ?? null,
@@ -217,7 +219,7 @@ export class Router implements ModelRouter {
       const chosen = selection.deployment;
       if (selection.probe) {
         // Another request (maybe on another instance) holds the probe: look elsewhere.
-        if (!(await this.claimProbe(chosen.id))) {
+        if (!(await this.claimProbe(chosen.id, state.log))) {
           state.excluded.add(chosen.id);
           continue;
         }
@@ -243,21 +245,21 @@ export class Router implements ModelRouter {
   }
 
   /** Shared health is advisory: if the store fails, route on what this instance last saw. */
-  private async readHealth(): Promise<Map<string, HealthRecord>> {
+  private async readHealth(log: Logger): Promise<Map<string, HealthRecord>> {
     try {
       return await this.health.read(this.ids);
     } catch (error) {
-      this.logger.warn({ error: String(error) }, 'could not read deployment health; using the last known');
+      log.warn({ error: String(error) }, 'could not read deployment health; using the last known');
       return new Map(this.ids.map((id) => [id, this.health.cached(id) ?? emptyHealthRecord()]));
     }
   }
 
-  private async claimProbe(id: string): Promise<boolean> {
+  private async claimProbe(id: string, log: Logger): Promise<boolean> {
     try {
       const claim = await this.health.update(id, (record) => claimProbe(record, this.now(), this.breaker));
       return claim.applied;
     } catch (error) {
-      this.logger.warn({ deploymentId: id, error: String(error) }, 'could not claim the half-open probe');
+      log.warn({ deploymentId: id, error: String(error) }, 'could not claim the half-open probe');
       return true;
     }
   }
@@ -280,7 +282,7 @@ export class Router implements ModelRouter {
       state.excluded.add(deployment.id);
     }
     state.lastFailure = `${deployment.id}: ${result.failure?.message ?? 'failed'}`;
-    this.logger.warn(
+    state.log.warn(
       {
         deploymentId: deployment.id,
         error: result.failure?.message,
@@ -291,7 +293,7 @@ export class Router implements ModelRouter {
     );
   }
 
-  private async record(deployment: Deployment, result: AttemptResult): Promise<void> {
+  private async record(deployment: Deployment, result: AttemptResult, log: Logger): Promise<void> {
     const { attempt } = result;
     const report: AttemptReport =
       attempt.outcome === 'ok'
@@ -318,10 +320,7 @@ export class Router implements ModelRouter {
       );
     } catch (error) {
       // Shared health is advisory: a Redis hiccup must not fail the listener's turn.
-      this.logger.warn(
-        { deploymentId: deployment.id, error: String(error) },
-        'could not record deployment health',
-      );
+      log.warn({ deploymentId: deployment.id, error: String(error) }, 'could not record deployment health');
     }
   }
 
