@@ -33,6 +33,10 @@ function guestTokenReadable(request: FastifyRequest): boolean {
   return typeof body === 'object' && body !== null && typeof Reflect.get(body, 'siteKey') === 'string';
 }
 
+const allowedHeaders = ['content-type', 'authorization', 'x-request-id'];
+/** A page on another site can read which request it was (for a support ticket) and when to retry. */
+const exposedHeaders = ['x-request-id', 'retry-after'];
+
 function corsFor(request: FastifyRequest, apiOrigins: Set<string>): FastifyCorsOptions {
   const path = request.url.split('?')[0] ?? '';
   // A widget renews its token where it got it; the route itself checks a widget token's origin.
@@ -40,7 +44,8 @@ function corsFor(request: FastifyRequest, apiOrigins: Set<string>): FastifyCorsO
     return {
       origin: path === REFRESH_TOKEN_PATH || guestTokenReadable(request),
       methods: ['POST'],
-      allowedHeaders: ['content-type', 'authorization'],
+      allowedHeaders,
+      exposedHeaders,
       maxAge: PREFLIGHT_MAX_AGE_SECONDS,
     };
   }
@@ -51,7 +56,8 @@ function corsFor(request: FastifyRequest, apiOrigins: Set<string>): FastifyCorsO
     // true reflects the request's own origin; no credentials: the API takes bearer tokens, not cookies.
     origin: allowed,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization'],
+    allowedHeaders,
+    exposedHeaders,
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   };
 }

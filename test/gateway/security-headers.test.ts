@@ -37,7 +37,9 @@ describe('security headers and cross-origin rules', () => {
     const { token } = await server.guest();
     const call = (origin: string) =>
       fetch(`${server.url}/api/v1/sessions`, { headers: { origin, authorization: `Bearer ${token}` } });
-    expect((await call(PARTNER)).headers.get('access-control-allow-origin')).toBe(PARTNER);
+    const partner = await call(PARTNER);
+    expect(partner.headers.get('access-control-allow-origin')).toBe(PARTNER);
+    expect(partner.headers.get('access-control-expose-headers')).toBe('x-request-id, retry-after');
     expect((await call(STRANGER)).headers.get('access-control-allow-origin')).toBeNull();
     const preflight = (origin: string) =>
       fetch(`${server.url}/api/v1/sessions`, {
