@@ -14,6 +14,8 @@ export interface SpotifyServerOptions {
   /** ENCRYPTION_KEY (base64); a fresh one by default. */
   key?: string;
   previousKeys?: string[];
+  /** More settings (rate limits, tokens) for the server. */
+  env?: Record<string, string>;
 }
 
 export interface SpotifyTestServer extends TestServer {
@@ -36,6 +38,7 @@ export async function startSpotifyServer(
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'echotune-spotify-'));
   const key = options.key ?? newEncryptionKey();
   const server = await startTestServer({
+    ...options.env,
     PORT: String(port),
     DATA_DIR: dataDir,
     SPOTIFY_CLIENT_ID: fake.clientId,
