@@ -153,7 +153,7 @@ describe('fuzz: every client socket event', () => {
   let client: TestClient;
   let fixtures: Fixtures;
   const faults = watchProcessFaults();
-  const counted = { payloads: 0, healthChecks: 0, slowestHealthMs: 0 };
+  const counted = { payloads: 0, healthChecks: 0, slowestHealthMs: 0, answered: new Map<string, number>() };
 
   beforeAll(async () => {
     server = await startTestServer(fuzzServerEnv);
@@ -183,7 +183,11 @@ describe('fuzz: every client socket event', () => {
       fc.asyncProperty(fuzzEvent(fixtures), async (sent) => {
         const { acks, payloads } = await send(client, sent);
         counted.payloads += payloads;
-        for (const ack of acks) assertShape(ackSchema, ack, describeEvent(sent));
+        for (const ack of acks) {
+          assertShape(ackSchema, ack, describeEvent(sent));
+          const outcome = (ack as { ok: boolean; error?: { code: string } }).error?.code ?? 'ok';
+          counted.answered.set(outcome, (counted.answered.get(outcome) ?? 0) + 1);
+        }
         if (!client.socket.connected) throw new Error(`disconnected after ${describeEvent(sent)}`);
         if (counted.payloads % HEALTH_EVERY < payloads) await checkHealth();
       }),
@@ -191,7 +195,8 @@ describe('fuzz: every client socket event', () => {
     );
     console.info(
       `socket fuzz: ${counted.payloads} payloads in ${Math.round(performance.now() - started)} ms, ` +
-        `slowest /health ${Math.round(counted.slowestHealthMs)} ms over ${counted.healthChecks} checks`,
+        `slowest /health ${Math.round(counted.slowestHealthMs)} ms over ${counted.healthChecks} checks; ` +
+        `acks ${[...counted.answered].map(([outcome, n]) => `${outcome}×${n}`).join(' ')}`,
     );
     expect(counted.payloads).toBeGreaterThanOrEqual(EVENT_RUNS);
   }, 120_000);
@@ -231,6 +236,12 @@ describe('fuzz: every client socket event', () => {
     counted.payloads += 1;
     expect(ack).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
     expect(client.socket.connected).toBe(true);
+  });
+
+  it('ran the turns that fuzzed messages started without an internal failure', () => {
+    const failures = client.of('turn:error').filter((error) => error.code === 'internal');
+    expect(failures).toEqual([]);
+    expect(client.of('turn:done').length).toBeGreaterThan(1);
   });
 
   it('is still healthy afterwards: /health answers 200 quickly and a normal chat turn still works', async () => {
