@@ -1,20 +1,28 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { errorCatalog } from '../../src/errors.js';
-import { type ClientEventName, clientPayloadSchemas, type ErrorCode } from '../../src/protocol/index.js';
-import { fixture } from '../listening/read-all.js';
-import type { TestClient } from '../support/echotune-server.js';
-import { TestClient as SocketClient } from '../support/echotune-server.js';
+import { type ClientEventName, clientPayloadSchemas } from '../../src/protocol/index.js';
+import { TestClient } from '../support/echotune-server.js';
 import { type FakeSpotify, fakeTrack, startFakeSpotify } from '../support/fake-spotify.js';
-import { importHistory, uploadHistory } from '../support/history-uploads.js';
-import { type RouteKey, restRoutes, routeKey } from '../support/rest-routes.js';
+import { importHistory } from '../support/history-uploads.js';
+import { restRoutes, routeKey } from '../support/rest-routes.js';
 import { recordedRoutes } from '../support/route-recorder.js';
 import {
   type SpotifyTestServer,
   signInWithSpotify,
   startSpotifyServer,
 } from '../support/spotify-echotune.js';
+import {
+  type Answer,
+  type Attempt,
+  history,
+  idsOf,
+  type Listener,
+  type Owned,
+  restRows,
+  socketRows,
+  verdictOf,
+} from './authorization-rows.js';
 
 // The server runs in this process: its Fastify instance reports each route it registers.
 vi.mock('fastify', async (importOriginal) => {
@@ -24,48 +32,6 @@ vi.mock('fastify', async (importOriginal) => {
 
 const JWT_SECRET = 's'.repeat(40);
 const ADMIN_TOKEN = 'admin-token-of-the-matrix';
-const history = () => readFileSync(fixture('Streaming_History_Audio_2023_0.json'));
-
-interface Listener {
-  token: string;
-  userId: string;
-  client: TestClient;
-}
-
-/** Everything listener A owns; B's attempts name these. */
-interface Owned {
-  sessionId: string;
-  messageIds: string[];
-  turnId: string;
-  recommendationId: string;
-  trackId: string;
-  feedbackId: string;
-  importId: string;
-  playlistId: string;
-  /** A Spotify sign-in A started and has not finished. */
-  pendingState: string;
-  pendingAuthorizeUrl: string;
-  pendingCookie: string;
-  siteKey: string;
-}
-
-/** What B got: `ok`, an error code, or for the Spotify callback where it sent the browser. */
-interface Answer {
-  verdict: string;
-  body: unknown;
-}
-
-type Expected = ErrorCode | 'ok' | `redirect:${string}`;
-
-interface Row<Name extends string> {
-  name: Name;
-  /** A's resource the attempt names, or what it touches when it names none of A's. */
-  resource: string;
-  expected: Expected;
-  /** A's ids the attempt itself sends (an answer may echo those, never any other of A's). */
-  names: (owned: Owned) => string[];
-  attempt: (b: Listener, owned: Owned) => Promise<Answer>;
-}
 
 describe('authorization matrix: listener B against listener A’s data', () => {
   let fake: FakeSpotify;
@@ -99,250 +65,7 @@ describe('authorization matrix: listener B against listener A’s data', () => {
     return { verdict: ack.ok ? 'ok' : ack.error.code, body: ack };
   }
 
-  const restRows: Row<RouteKey>[] = [
-    {
-      name: 'GET /health',
-      resource: 'none (public)',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('GET', '/health', b.token),
-    },
-    {
-      name: 'GET /ready',
-      resource: 'none (public)',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('GET', '/ready', b.token),
-    },
-    {
-      name: 'GET /metrics',
-      resource: 'the operator’s metrics',
-      expected: 'unauthorized',
-      names: () => [],
-      attempt: () => rest('GET', '/metrics', b.token),
-    },
-    {
-      name: 'OPTIONS *',
-      // Not an allowed origin: no CORS headers, and the path does not take OPTIONS itself.
-      resource: 'A’s session (a preflight for it from another site)',
-      expected: 'method_not_allowed',
-      names: (o) => [o.sessionId],
-      attempt: (_b, o) =>
-        rest('OPTIONS', `/api/v1/sessions/${o.sessionId}`, undefined, {
-          headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'DELETE' },
-        }),
-    },
-    {
-      name: 'POST /api/v1/auth/guest',
-      resource: 'none (a new listener)',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('POST', '/api/v1/auth/guest', undefined),
-    },
-    {
-      name: 'POST /api/v1/auth/refresh',
-      resource: 'B’s own token',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('POST', '/api/v1/auth/refresh', b.token),
-    },
-    {
-      name: 'GET /api/v1/spotify/callback',
-      resource: 'A’s pending Spotify sign-in',
-      expected: 'redirect:state',
-      names: (o) => [o.pendingState],
-      attempt: (_b, o) =>
-        rest('GET', `/api/v1/spotify/callback?state=${o.pendingState}&code=forged`, b.token),
-    },
-    {
-      name: 'POST /api/v1/admin/site-keys',
-      resource: 'site keys (admin)',
-      expected: 'unauthorized',
-      names: () => [],
-      attempt: () =>
-        rest('POST', '/api/v1/admin/site-keys', b.token, {
-          body: { name: 'B', origins: ['https://b.example'] },
-        }),
-    },
-    {
-      name: 'GET /api/v1/admin/site-keys',
-      resource: 'site keys (admin)',
-      expected: 'unauthorized',
-      names: () => [],
-      attempt: () => rest('GET', '/api/v1/admin/site-keys', b.token),
-    },
-    {
-      name: 'DELETE /api/v1/admin/site-keys/:key',
-      resource: 'a site key (admin)',
-      expected: 'unauthorized',
-      names: (o) => [o.siteKey],
-      attempt: (_b, o) => rest('DELETE', `/api/v1/admin/site-keys/${o.siteKey}`, b.token),
-    },
-    {
-      name: 'GET /api/v1/sessions',
-      resource: 'A’s session list',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('GET', '/api/v1/sessions', b.token),
-    },
-    {
-      name: 'PATCH /api/v1/sessions/:id',
-      resource: 'A’s session',
-      expected: 'forbidden',
-      names: (o) => [o.sessionId],
-      attempt: (_b, o) =>
-        rest('PATCH', `/api/v1/sessions/${o.sessionId}`, b.token, { body: { title: 'B was here' } }),
-    },
-    {
-      name: 'DELETE /api/v1/sessions/:id',
-      resource: 'A’s session',
-      expected: 'forbidden',
-      names: (o) => [o.sessionId],
-      attempt: (_b, o) => rest('DELETE', `/api/v1/sessions/${o.sessionId}`, b.token),
-    },
-    {
-      name: 'GET /api/v1/sessions/:id/messages',
-      resource: 'A’s messages',
-      expected: 'forbidden',
-      names: (o) => [o.sessionId],
-      attempt: (_b, o) => rest('GET', `/api/v1/sessions/${o.sessionId}/messages`, b.token),
-    },
-    {
-      name: 'POST /api/v1/recommend',
-      resource: 'A’s taste (B’s recommendations)',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('POST', '/api/v1/recommend', b.token, { body: { mood: 'calm', limit: 5 } }),
-    },
-    {
-      name: 'GET /api/v1/providers',
-      resource: 'none (deployments)',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('GET', '/api/v1/providers', b.token),
-    },
-    {
-      name: 'GET /api/v1/stats',
-      resource: 'A’s listening history',
-      expected: 'ok',
-      names: () => [],
-      attempt: async () => {
-        const answer = await rest('GET', '/api/v1/stats', b.token);
-        expect(answer.body).toMatchObject({ plays: 0 });
-        return answer;
-      },
-    },
-    {
-      name: 'POST /api/v1/imports',
-      resource: 'A’s listening history (B imports its own)',
-      expected: 'ok',
-      names: () => [],
-      attempt: async () => {
-        const { status, body } = await uploadHistory(server.url, b.token, [
-          { name: 'Streaming_History_Audio_2023_0.json', data: history() },
-        ]);
-        return { verdict: status === 202 ? 'ok' : String(body.error?.code), body };
-      },
-    },
-    {
-      name: 'GET /api/v1/imports/:id',
-      resource: 'A’s import',
-      expected: 'not_found',
-      names: (o) => [o.importId],
-      attempt: (_b, o) => rest('GET', `/api/v1/imports/${o.importId}`, b.token),
-    },
-    {
-      name: 'POST /api/v1/spotify/sign-in',
-      resource: 'A’s Spotify link (B starts its own)',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('POST', '/api/v1/spotify/sign-in', b.token),
-    },
-    {
-      name: 'GET /api/v1/spotify/status',
-      resource: 'A’s Spotify link',
-      expected: 'ok',
-      names: () => [],
-      attempt: async () => {
-        const answer = await rest('GET', '/api/v1/spotify/status', b.token);
-        expect(answer.body).toMatchObject({ linked: false });
-        return answer;
-      },
-    },
-    {
-      name: 'POST /api/v1/spotify/sign-out',
-      resource: 'A’s Spotify link',
-      expected: 'ok',
-      names: () => [],
-      attempt: () => rest('POST', '/api/v1/spotify/sign-out', b.token),
-    },
-    {
-      name: 'POST /api/v1/recommendations/:id/playlist',
-      resource: 'A’s recommendation (export)',
-      expected: 'forbidden',
-      names: (o) => [o.recommendationId],
-      attempt: (_b, o) =>
-        rest('POST', `/api/v1/recommendations/${o.recommendationId}/playlist`, b.token, { body: {} }),
-    },
-  ];
-
-  const socketRows: Row<ClientEventName>[] = [
-    {
-      name: 'session:create',
-      resource: 'none (B’s own session)',
-      expected: 'ok',
-      names: () => [],
-      attempt: (b) => socket(b, 'session:create', {}),
-    },
-    {
-      name: 'session:join',
-      resource: 'A’s session and messages',
-      expected: 'forbidden',
-      names: (o) => [o.sessionId],
-      attempt: (b, o) => socket(b, 'session:join', { sessionId: o.sessionId }),
-    },
-    {
-      name: 'message:send',
-      resource: 'A’s session',
-      expected: 'forbidden',
-      names: (o) => [o.sessionId],
-      attempt: (b, o) =>
-        socket(b, 'message:send', { sessionId: o.sessionId, clientMsgId: 'from-b', text: 'hello from B' }),
-    },
-    {
-      name: 'turn:cancel',
-      resource: 'A’s turn',
-      expected: 'forbidden',
-      names: (o) => [o.sessionId, o.turnId],
-      attempt: (b, o) => socket(b, 'turn:cancel', { sessionId: o.sessionId, turnId: o.turnId }),
-    },
-    {
-      name: 'feedback',
-      resource: 'A’s recommendation and feedback',
-      expected: 'forbidden',
-      names: (o) => [o.recommendationId, o.trackId],
-      attempt: (b, o) =>
-        socket(b, 'feedback', {
-          recommendationId: o.recommendationId,
-          trackId: o.trackId,
-          signal: 'dislike',
-        }),
-    },
-    {
-      name: 'typing',
-      resource: 'A’s session',
-      expected: 'forbidden',
-      names: (o) => [o.sessionId],
-      attempt: (b, o) => socket(b, 'typing', { sessionId: o.sessionId, on: true }),
-    },
-    {
-      name: 'auth:refresh',
-      resource: 'A’s identity (A’s token on B’s socket)',
-      expected: 'forbidden',
-      names: () => [],
-      attempt: (b) => socket(b, 'auth:refresh', { token: a.token }),
-    },
-  ];
+  const attempt = (): Attempt => ({ a, b, owned, serverUrl: server.url, rest, emit: socket });
 
   beforeAll(async () => {
     fake = await startFakeSpotify();
@@ -382,14 +105,8 @@ describe('authorization matrix: listener B against listener A’s data', () => {
     ]);
     fake.catalog = recs.tracks.map((track) => fakeTrack(track.name, track.artists[0]!));
     await signInWithSpotify(server, owner.token);
-    const playlist = await rest(
-      'POST',
-      `/api/v1/recommendations/${recs.recommendationId}/playlist`,
-      owner.token,
-      {
-        body: {},
-      },
-    );
+    const exportPath = `/api/v1/recommendations/${recs.recommendationId}/playlist`;
+    const playlist = await rest('POST', exportPath, owner.token, { body: {} });
     expect(playlist.status).toBe(201);
     const pending = await fetch(`${server.url}/api/v1/spotify/sign-in`, {
       method: 'POST',
@@ -444,7 +161,7 @@ describe('authorization matrix: listener B against listener A’s data', () => {
     const before = await snapshotOfA();
     const seen: Array<{ row: string; resource: string; verdict: string }> = [];
     for (const row of [...restRows, ...socketRows]) {
-      const answer = await row.attempt(b, owned);
+      const answer = await row.attempt(attempt());
       seen.push({ row: row.name, resource: row.resource, verdict: answer.verdict });
       const allowed = new Set(row.names(owned));
       const leaked = idsOf(a, owned).filter(
@@ -528,7 +245,7 @@ describe('authorization matrix: listener B against listener A’s data', () => {
             verdict: 'unauthorized',
           });
         }
-        const refusal = await SocketClient.connect(server.url, token).then(
+        const refusal = await TestClient.connect(server.url, token).then(
           (client) => {
             client.socket.disconnect();
             return 'connected';
@@ -544,33 +261,6 @@ describe('authorization matrix: listener B against listener A’s data', () => {
     );
   });
 });
-
-function verdictOf(response: Response, body: unknown): string {
-  if (response.status >= 200 && response.status < 300) return 'ok';
-  if (response.status >= 300 && response.status < 400) {
-    const location = new URL(response.headers.get('location') ?? '/', 'http://x');
-    return `redirect:${location.searchParams.get('reason') ?? location.searchParams.get('spotify')}`;
-  }
-  const code = (body as { error?: { code?: ErrorCode } }).error?.code;
-  // Each refusal carries the catalog's status for its code.
-  if (code === undefined || errorCatalog[code].status !== response.status) return `status ${response.status}`;
-  return code;
-}
-
-function idsOf(owner: Listener, owned: Owned): string[] {
-  return [
-    owner.userId,
-    owner.token,
-    owned.sessionId,
-    ...owned.messageIds,
-    owned.turnId,
-    owned.recommendationId,
-    owned.feedbackId,
-    owned.importId,
-    owned.playlistId,
-    owned.pendingState,
-  ];
-}
 
 /** The same token with one signature character changed (one in the middle: its bits all count). */
 function flipSignature(token: string): string {
