@@ -139,6 +139,13 @@ export function mutated(base: Record<string, unknown>): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 3, arbitrary: fc.constant(base) }, ...options);
 }
 
+/** The keys of the shared prototypes: a payload that polluted one (the server is in-process) adds some. */
+export function prototypeKeys(): string[] {
+  return [Object.prototype, Array.prototype, Function.prototype].flatMap((prototype) =>
+    Reflect.ownKeys(prototype).map(String),
+  );
+}
+
 /**
  * Every unhandled rejection, and every warning (a listener leak shows as MaxListenersExceededWarning), the
  * process saw while it ran: the server runs in-process, so its faults land here.

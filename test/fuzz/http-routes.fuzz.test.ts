@@ -14,6 +14,7 @@ import {
   hostileString,
   hugeNumber,
   mutated,
+  prototypeKeys,
   restErrorSchema,
   watchProcessFaults,
   wellFormed,
@@ -249,6 +250,7 @@ describe('fuzz: every HTTP route', () => {
   let server: SpotifyTestServer;
   let fixtures: Fixtures;
   const faults = watchProcessFaults();
+  const prototypesBefore = prototypeKeys();
   const counted = { requests: 0, healthChecks: 0, slowestHealthMs: 0, byStatus: new Map<number, number>() };
 
   beforeAll(async () => {
@@ -333,6 +335,10 @@ describe('fuzz: every HTTP route', () => {
   it('saw no unhandled rejection and no process warning', () => {
     expect(faults.rejections).toEqual([]);
     expect(faults.warnings).toEqual([]);
+  });
+
+  it('left the shared prototypes as they were (no payload polluted them)', () => {
+    expect(prototypeKeys()).toEqual(prototypesBefore);
   });
 
   async function checkHealth(): Promise<void> {

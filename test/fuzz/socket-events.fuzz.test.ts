@@ -14,6 +14,7 @@ import {
   hostileString,
   hugeNumber,
   mutated,
+  prototypeKeys,
   watchProcessFaults,
 } from './fuzz-support.js';
 
@@ -153,6 +154,7 @@ describe('fuzz: every client socket event', () => {
   let client: TestClient;
   let fixtures: Fixtures;
   const faults = watchProcessFaults();
+  const prototypesBefore = prototypeKeys();
   const counted = { payloads: 0, healthChecks: 0, slowestHealthMs: 0, answered: new Map<string, number>() };
 
   beforeAll(async () => {
@@ -261,6 +263,10 @@ describe('fuzz: every client socket event', () => {
   it('saw no unhandled rejection and no process warning (a listener leak is one)', () => {
     expect(faults.rejections).toEqual([]);
     expect(faults.warnings).toEqual([]);
+  });
+
+  it('left the shared prototypes as they were (no payload polluted them)', () => {
+    expect(prototypeKeys()).toEqual(prototypesBefore);
   });
 
   async function checkHealth(): Promise<void> {
