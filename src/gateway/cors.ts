@@ -1,5 +1,6 @@
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { EchoError } from '../errors.js';
 import { normalizeOrigin } from '../protocol/index.js';
 import { GUEST_TOKEN_PATH, REFRESH_TOKEN_PATH } from './routes/auth-routes.js';
 
@@ -68,6 +69,16 @@ function corsFor(request: FastifyRequest, apiOrigins: Set<string>): FastifyCorsO
  * refuses). Widget files set their own headers where they are served.
  */
 export async function registerCors(app: FastifyInstance, apiOrigins: Set<string>): Promise<void> {
+  // The plugin refuses such a preflight in plain text; refusing it first gives the catalog's error shape.
+  app.addHook('preHandler', async (request) => {
+    const { origin, 'access-control-request-method': method } = request.headers;
+    if (request.method === 'OPTIONS' && (!origin || !method)) {
+      throw new EchoError(
+        'invalid',
+        'headers: OPTIONS is a CORS preflight here and needs Origin and Access-Control-Request-Method',
+      );
+    }
+  });
   await app.register(fastifyCors, {
     // After body parsing, so the guest-token decision can see whether the request names a site key.
     hook: 'preHandler',

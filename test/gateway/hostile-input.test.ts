@@ -40,6 +40,7 @@ describe('hostile HTTP requests get the documented error shape', () => {
     ['unknown route', get('/api/v1/nothing-here'), 404, 'not_found'],
     ['a known path, another method', get('/health').replace('GET', 'DELETE'), 405, 'method_not_allowed'],
     ['over-large headers', get('/', `X-Big: ${'x'.repeat(20_000)}\r\n`), 431, 'headers_too_large'],
+    ['OPTIONS that is no CORS preflight', get('/api/v1/sessions').replace('GET', 'OPTIONS'), 400, 'invalid'],
     ['not HTTP at all', 'BREW / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'invalid'],
   ];
   it.each(cases)('%s → %i %s', async (_what, request, status, code) => {

@@ -245,6 +245,30 @@ describe('history import over HTTP and the socket', () => {
     expect(stats.body.plays).toBe(0);
   });
 
+  it.each([
+    ['no boundary', 'multipart/form-data', '--x\r\n'],
+    ['a body that ends mid-form', 'multipart/form-data; boundary=x', 'garbage'],
+    [
+      'a part cut short',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="f"; filename="a.json"\r\n\r\n[1',
+    ],
+  ])(
+    'refuses a multipart body that does not parse (%s) as invalid, not internal',
+    async (_what, type, body) => {
+      const who = await listener();
+      const response = await fetch(`${server.url}/api/v1/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${who.token}`, 'content-type': type },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'invalid', message: expect.stringMatching(/^body: /) },
+      });
+    },
+  );
+
   it('stats refuse a bad query, naming the field', async () => {
     const who = await listener();
     const bad = await get<{ error: { message: string } }>(who, '/api/v1/stats?period=decade');

@@ -129,9 +129,13 @@ function multipartError(error: unknown, deps: ImportRoutesDependencies, fileName
       cause: error,
     });
   }
-  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PROTO_VIOLATION') {
-    return new EchoError('invalid', 'body: not a readable multipart form', { cause: error });
-  }
+  // The parser's own failures (no boundary, a form that ends mid-part) carry no code; a failure of the
+  // disk the upload is spooled to carries a syscall, and stays the server's fault.
+  const unreadable =
+    code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' ||
+    code === 'FST_PROTO_VIOLATION' ||
+    (error instanceof Error && !('syscall' in error));
+  if (unreadable) return new EchoError('invalid', 'body: not a readable multipart form', { cause: error });
   return error;
 }
 

@@ -15,6 +15,8 @@ interface Watch {
  */
 export class TokenExpiry {
   readonly #watches = new WeakMap<Socket, Watch>();
+  /** Sockets whose disconnect already stops their watch: one listener each, however often they refresh. */
+  readonly #listening = new WeakSet<Socket>();
 
   /** `graceMs`: how long a socket told `auth:expired` has to send `auth:refresh`. */
   constructor(private readonly graceMs: number) {}
@@ -23,6 +25,8 @@ export class TokenExpiry {
     this.stop(socket);
     const timer = this.#timer(socket, expiresAtMs);
     this.#watches.set(socket, { expiresAtMs, timer });
+    if (this.#listening.has(socket)) return;
+    this.#listening.add(socket);
     socket.once('disconnect', () => this.stop(socket));
   }
 
