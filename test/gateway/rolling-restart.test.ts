@@ -27,9 +27,10 @@ const skipped =
 const INSTANCES = 3;
 const mongoConfig = (uri: string) => loadConfig({ MONGODB_URI: uri });
 const CLIENTS = 12;
-// Wide on purpose: a reply waits out an instance's restart and the balancer's health checks, and on a
-// loaded 2-core machine it has once taken longer than 20 s.
-const TURN_TIMEOUT_MS = 40_000;
+// Wide on purpose: a reply waits out an instance's restart and the balancer's health checks. On a loaded
+// 2-core machine (FerretDB answering session:join in ~6 s at p50) one has taken longer than 40 s; a lost
+// message never arrives at all, so the width only costs time when the test would fail anyway.
+const TURN_TIMEOUT_MS = 75_000;
 
 /**
  * A listener as the page behaves: reconnects with backoff through the balancer, rejoins its session,
@@ -218,5 +219,5 @@ describe.skipIf(skipped)('a rolling restart of every instance under steady load'
     } finally {
       await store.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
