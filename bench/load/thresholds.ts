@@ -23,8 +23,13 @@ const LIMITS = {
   ackP99Ms: { sqlite: 1_000, ferretdb: 5_000 },
   overheadP50Ms: { sqlite: 50, ferretdb: 500 },
   overheadP99Ms: { sqlite: 500, ferretdb: 5_000 },
-  /** Clients connected but idle: the 20,000-connection target is 10 KB; small runs are noisier. */
+  /**
+   * Clients connected but idle (the issue's target at 20,000 connections is 10 KB). Judged only from
+   * MIN_CLIENTS_PER_INSTANCE up: below that a process's own drift (JIT, allocator) outweighs the sockets,
+   * and 50 clients have measured anywhere from 11 to 490 KB each.
+   */
   rssPerConnectionKb: 512,
+  minClientsPerInstanceForMemory: 1_000,
   /** Arrivals that found every client busy: the server no longer keeps up with the offered rate. */
   noIdleClientShare: 0.01,
 };
@@ -70,13 +75,17 @@ export function checkThresholds(result: LoadResult): Check[] {
       LIMITS.overheadP99Ms[mode],
       ' ms',
     ),
-    atMost(
-      'RSS per idle connection',
-      perConnection(memory.connected.rssBytes, memory.baseline.rssBytes, memory.clients) / 1024,
-      LIMITS.rssPerConnectionKb,
-      ' KB',
-    ),
   ];
+  if (memory.clients / result.options.instances >= LIMITS.minClientsPerInstanceForMemory) {
+    checks.push(
+      atMost(
+        'RSS per idle connection',
+        perConnection(memory.connected.rssBytes, memory.baseline.rssBytes, memory.clients) / 1024,
+        LIMITS.rssPerConnectionKb,
+        ' KB',
+      ),
+    );
+  }
   if (result.options.soak !== undefined) checks.push(...soakChecks(result));
   // A NaN fails: a figure that could not be measured proves nothing.
   return checks.map((check) => ({ ...check, passed: check.passed && !Number.isNaN(check.value) }));
