@@ -195,7 +195,9 @@ describe('site keys', () => {
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe('https://cors.example');
       expect(response.headers.get('access-control-allow-methods')).toBe('POST');
-      expect(response.headers.get('access-control-allow-headers')).toBe('content-type, authorization, x-request-id');
+      expect(response.headers.get('access-control-allow-headers')).toBe(
+        'content-type, authorization, x-request-id',
+      );
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
       const issued = await guest({ siteKey: corsKey.key }, 'https://cors.example');
       expect(issued.status).toBe(200);

@@ -9,6 +9,8 @@ import { freePort, missing } from './environment.js';
 export interface FerretDb {
   /** mongodb://127.0.0.1:<port>/ — add a database name per test for isolation. */
   uri: string;
+  /** Stops the process, waits `downMs`, and starts it again on the same port and data (an outage). */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,10 +50,24 @@ export async function startFerretDb(): Promise<FerretDb | null> {
   const directory = mkdtempSync(join(tmpdir(), 'echotune-ferretdb-'));
   try {
     const port = await freePort();
-    const child = spawnFerretDb(binary, directory, port);
-    const output = collectOutput(child, 20);
-    await waitUntilListening(child, port, output);
-    return { uri: `mongodb://127.0.0.1:${port}/`, stop: () => stopFerretDb(child, directory) };
+    const start = async () => {
+      const started = spawnFerretDb(binary, directory, port);
+      await waitUntilListening(started, port, collectOutput(started, 20));
+      return started;
+    };
+    let child = await start();
+    return {
+      uri: `mongodb://127.0.0.1:${port}/`,
+      restart: async (downMs = 0) => {
+        await stopChild(child);
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        child = await start();
+      },
+      stop: async () => {
+        await stopChild(child);
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
   } catch (error) {
     rmSync(directory, { recursive: true, force: true });
     throw error;
@@ -108,7 +124,7 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-async function stopFerretDb(child: ChildProcess, directory: string): Promise<void> {
+async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
@@ -116,5 +132,4 @@ async function stopFerretDb(child: ChildProcess, directory: string): Promise<voi
     await exited;
     clearTimeout(timer);
   }
-  rmSync(directory, { recursive: true, force: true });
 }

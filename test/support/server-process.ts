@@ -46,7 +46,11 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     });
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), startTimeoutMs);
+    const timer = setTimeout(() => {
+      // A server that never said it listens must not outlive the caller that gave up on it.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, startTimeoutMs);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /open (http:\/\/\S+) in your browser/.exec(output);
