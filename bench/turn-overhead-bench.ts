@@ -15,18 +15,21 @@
  *   BENCH_HEAP=1 …                 the server writes a sampled allocation profile to /tmp/heap.json
  *   DELTA_FRAMES_PER_SECOND=0 …    any server setting, passed on (here: delta windows that never widen)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent as HttpAgent, get as httpGet } from 'node:http';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import type { Socket } from 'socket.io-client';
-import { freePort } from '../test/support/environment.js';
-import { answerFigures, type FigureQuestion, startHeapProfile } from './turn-overhead/figures.js';
-import { runRelay } from './turn-overhead/relay.js';
+import {
+  askChild,
+  machineFloor,
+  startEchoTune,
+  startRelay,
+  startUpstream,
+  stopChild,
+} from './turn-overhead/harness.js';
 import { type LevelResult, printReport, type SideResult } from './turn-overhead/report.js';
 import {
   connectListener,
@@ -37,56 +40,12 @@ import {
   measureRelayTurn,
   measureTurn,
   type Overhead,
-  percentile,
 } from './turn-overhead/turns.js';
-import { runUpstream, TURN_MS } from './turn-overhead/upstream.js';
+import { TURN_MS } from './turn-overhead/upstream.js';
 
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
 /** Rounds per level: the three sides alternate, so all meet the same (shared, noisy) machine. */
 const ROUNDS = 3;
-
-/** Asks a child for a figure over IPC (the upstream: connections accepted; a service: see figures.ts). */
-function askChild(child: ChildProcess, question: FigureQuestion | 'connections'): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (answer) => resolve(Number(answer)));
-    child.send(question);
-  });
-}
-
-function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
-  const profile =
-    process.env.BENCH_PROFILE && (args.includes('server') || args.includes('relay'))
-      ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
-      : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)));
-  });
-}
-
-/**
- * What the machine alone costs for one hop: sequential GETs to the upstream, a few ms apart (as idle
- * processes meet requests), over a kept-alive connection. No chat service or SDK clears this.
- */
-async function machineFloor(url: string): Promise<{ p50: number; p99: number }> {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
-  const roundTrips: number[] = [];
-  for (let index = 0; index < 300; index += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 3));
-    const started = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      httpGet(url, { agent }, (response) => response.resume().once('end', resolve)).once('error', reject);
-    });
-    roundTrips.push(performance.now() - started);
-  }
-  agent.destroy();
-  return { p50: percentile(roundTrips, 50), p99: percentile(roundTrips, 99) };
-}
 
 interface Harness {
   listeners: Listener[];
@@ -172,45 +131,17 @@ async function measureLevel(level: number, wanted: number, harness: Harness): Pr
 }
 
 async function runBench(samples: number): Promise<void> {
-  const upstreamPort = await freePort();
-  const upstream = await startChild(['--role', 'upstream', '--port', String(upstreamPort)]);
+  const { child: upstream, port: upstreamPort, baseURL } = await startUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'echotune-bench-'));
-  const providersFile = join(dataDir, 'providers.json');
-  const baseURL = `http://127.0.0.1:${upstreamPort}/v1`;
-  writeFileSync(
-    providersFile,
-    JSON.stringify({
-      deployments: [
-        { id: 'bench', provider: 'openai', model: 'gpt-4o-mini', baseURL, apiKeyEnv: 'OPENAI_API_KEY' },
-      ],
-      router: { explorationShare: 0 },
-    }),
-  );
-  const [serverPort, relayPort] = [await freePort(), await freePort()];
-  const server = await startChild(['--role', 'server'], {
-    PORT: String(serverPort),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    PROVIDERS_FILE: providersFile,
-    OPENAI_API_KEY: 'bench-key',
-    RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000',
-    RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
-    RATE_LIMIT_SESSIONS_PER_MINUTE: '1000000',
-    MAX_CONNECTIONS_PER_IP: '1000000',
-    MAX_CONNECTIONS_PER_LISTENER: '1000000',
-    TURN_QUEUE_DEPTH: '20',
-  });
-  const relay = await startChild(['--role', 'relay', '--port', String(relayPort), '--upstream', baseURL]);
+  const { child: server, url } = await startEchoTune(baseURL, dataDir);
+  const { child: relay, url: relayUrl } = await startRelay(baseURL);
   const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
-  const url = `http://127.0.0.1:${serverPort}`;
   try {
     const floor = await machineFloor(`http://127.0.0.1:${upstreamPort}/ping`);
     // Warm-up at the highest level: JIT, and connection pools as large as under steady load.
     const warm = Math.max(10, ...LEVELS);
     const listeners = await Promise.all(Array.from({ length: warm }, () => connectListener(url)));
-    const relaySockets = await Promise.all(
-      Array.from({ length: warm }, () => connectRelay(`http://127.0.0.1:${relayPort}`)),
-    );
+    const relaySockets = await Promise.all(Array.from({ length: warm }, () => connectRelay(relayUrl)));
     await inFlight(warm, warm, (slot) => measureTurn(listeners[slot]!));
     await inFlight(warm, warm, (slot) => measureRelayTurn(relaySockets[slot]!));
     await inFlight(warm, warm, () => measureDirect(direct));
@@ -223,39 +154,12 @@ async function runBench(samples: number): Promise<void> {
     printReport(results, TURN_MS, floor);
     for (const socket of [...listeners.map((listener) => listener.socket), ...relaySockets]) socket.close();
   } finally {
-    // SIGINT: a normal exit, so `--cpu-prof` (BENCH_PROFILE=1) and BENCH_HEAP can write their profiles.
-    for (const service of [server, relay]) {
-      service.kill('SIGINT');
-      await new Promise((resolve) => service.once('exit', resolve));
-    }
-    upstream.kill('SIGTERM');
+    for (const service of [server, relay]) await stopChild(service);
+    await stopChild(upstream, 'SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function runServer(): Promise<void> {
-  const { startServer } = await import('../src/server.js');
-  const server = await startServer();
-  const heapProfile = process.env.BENCH_HEAP ? await startHeapProfile() : null;
-  answerFigures();
-  process.once('SIGINT', async () => {
-    await heapProfile?.stop();
-    await server.close();
-    process.exit(0);
-  });
-  process.send?.('ready');
-}
-
-const argument = (name: string): string | undefined => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-
-const role = argument('role');
-if (role === 'upstream') runUpstream(Number(argument('port')));
-else if (role === 'relay') runRelay(Number(argument('port')), argument('upstream')!);
-else if (role === 'server') await runServer();
-else {
-  await runBench(Number(argument('samples') ?? 30));
-  process.exit(0);
-}
+const samplesAt = process.argv.indexOf('--samples');
+await runBench(Number(samplesAt >= 0 ? process.argv[samplesAt + 1] : 30));
+process.exit(0);
