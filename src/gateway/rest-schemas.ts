@@ -23,7 +23,7 @@ import type { RecommendationPlaylist } from '../spotify/index.js';
  * An `id` makes the schema a named component of the document.
  */
 
-export const errorResponseSchema = z
+const errorResponseSchema = z
   .strictObject({
     error: z.strictObject({
       code: z.enum(errorCodes),

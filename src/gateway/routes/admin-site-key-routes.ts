@@ -2,13 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EchoError } from '../../errors.js';
-import { siteKeyCreateBodySchema, siteKeySchema } from '../../protocol/index.js';
+import { type SiteKeyListResponse, siteKeyCreateBodySchema, siteKeySchema } from '../../protocol/index.js';
 import type { SiteKeyStore } from '../../store/index.js';
 import { adminSecurity, errorResponses, siteKeyResponseSchema } from '../rest-schemas.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 
 const keyParamsSchema = z.strictObject({ key: siteKeySchema });
-const siteKeyListSchema = z.object({ items: z.array(siteKeyResponseSchema) });
+const siteKeyListSchema = z.object({
+  items: z.array(siteKeyResponseSchema),
+}) satisfies z.ZodType<SiteKeyListResponse>;
 const admin = { tags: ['admin'], security: adminSecurity };
 
 /** The site-key admin API; the caller puts it behind requireAdminToken. */
