@@ -175,3 +175,17 @@ export async function healthLatencyMs(baseUrl: string): Promise<number> {
   if (response.status !== 200) throw new Error(`/health answered ${response.status}`);
   return performance.now() - started;
 }
+
+/** What /health may take at any point of a fuzz run. */
+export const HEALTH_BUDGET_MS = 1_000;
+
+/** Asks /health mid-run, counting into `tally`; fails the run when it is slower than the budget. */
+export async function checkHealthMidRun(
+  baseUrl: string,
+  tally: { healthChecks: number; slowestHealthMs: number },
+): Promise<void> {
+  const latency = await healthLatencyMs(baseUrl);
+  tally.healthChecks += 1;
+  tally.slowestHealthMs = Math.max(tally.slowestHealthMs, latency);
+  if (latency > HEALTH_BUDGET_MS) throw new Error(`/health took ${Math.round(latency)} ms mid-run`);
+}

@@ -9,7 +9,9 @@ import { api, type SpotifyTestServer, startSpotifyServer } from '../support/spot
 import {
   anyValue,
   assertShape,
+  checkHealthMidRun,
   fuzzServerEnv,
+  HEALTH_BUDGET_MS,
   healthLatencyMs,
   hostileString,
   hugeNumber,
@@ -22,7 +24,6 @@ import {
 
 const REQUEST_RUNS = 5_000;
 const HEALTH_EVERY = 250;
-const HEALTH_BUDGET_MS = 1_000;
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
 
 /** What the fuzzing listener owns, so requests that name real ids reach past the lookups. */
@@ -307,7 +308,7 @@ describe('fuzz: every HTTP route', () => {
         // HEAD answers carry no body to check.
         if (response.status >= 400 && request.method !== 'HEAD')
           assertShape(restErrorSchema, parse(text), what);
-        if (counted.requests % HEALTH_EVERY === 0) await checkHealth();
+        if (counted.requests % HEALTH_EVERY === 0) await checkHealthMidRun(server.url, counted);
       }),
       { numRuns: REQUEST_RUNS },
     );
@@ -340,13 +341,6 @@ describe('fuzz: every HTTP route', () => {
   it('left the shared prototypes as they were (no payload polluted them)', () => {
     expect(prototypeKeys()).toEqual(prototypesBefore);
   });
-
-  async function checkHealth(): Promise<void> {
-    const latency = await healthLatencyMs(server.url);
-    counted.healthChecks += 1;
-    counted.slowestHealthMs = Math.max(counted.slowestHealthMs, latency);
-    if (latency > HEALTH_BUDGET_MS) throw new Error(`/health took ${Math.round(latency)} ms mid-run`);
-  }
 });
 
 function parse(text: string): unknown {

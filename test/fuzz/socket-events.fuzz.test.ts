@@ -7,8 +7,10 @@ import {
   ackSchema,
   anyValue,
   assertShape,
+  checkHealthMidRun,
   errorPayloadSchema,
   fuzzServerEnv,
+  HEALTH_BUDGET_MS,
   healthLatencyMs,
   hostileKeys,
   hostileString,
@@ -22,7 +24,6 @@ const EVENT_RUNS = 5_000;
 const HANDSHAKE_RUNS = 150;
 /** /health is asked this often during the run; it must answer within HEALTH_BUDGET_MS each time. */
 const HEALTH_EVERY = 250;
-const HEALTH_BUDGET_MS = 1_000;
 
 const events = Object.keys(clientPayloadSchemas) as ClientEventName[];
 
@@ -191,7 +192,7 @@ describe('fuzz: every client socket event', () => {
           counted.answered.set(outcome, (counted.answered.get(outcome) ?? 0) + 1);
         }
         if (!client.socket.connected) throw new Error(`disconnected after ${describeEvent(sent)}`);
-        if (counted.payloads % HEALTH_EVERY < payloads) await checkHealth();
+        if (counted.payloads % HEALTH_EVERY < payloads) await checkHealthMidRun(server.url, counted);
       }),
       { numRuns: EVENT_RUNS },
     );
@@ -268,11 +269,4 @@ describe('fuzz: every client socket event', () => {
   it('left the shared prototypes as they were (no payload polluted them)', () => {
     expect(prototypeKeys()).toEqual(prototypesBefore);
   });
-
-  async function checkHealth(): Promise<void> {
-    const latency = await healthLatencyMs(server.url);
-    counted.healthChecks += 1;
-    counted.slowestHealthMs = Math.max(counted.slowestHealthMs, latency);
-    if (latency > HEALTH_BUDGET_MS) throw new Error(`/health took ${Math.round(latency)} ms mid-run`);
-  }
 });

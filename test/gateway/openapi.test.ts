@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSpotify, fakeTrack, startFakeSpotify } from '../support/fake-spotify.js';
 import { accountDataFile } from '../support/history-uploads.js';
+import { documentationPage } from '../support/rest-routes.js';
 import {
   type SpotifyTestServer,
   signInWithSpotify,
@@ -17,7 +18,7 @@ import {
 
 const ADMIN_TOKEN = 'admin-token-for-openapi-test';
 /** Served but not part of the API: the document itself, its page, and the chat page's files. */
-const undocumented = [/^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs(\/.*)?$/, /^\/\*?$/, /^\/widget/];
+const undocumented = [/^\/api\/v1\/openapi\.json$/, documentationPage, /^\/\*?$/, /^\/widget/];
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
