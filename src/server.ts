@@ -79,6 +79,7 @@ export async function startServer(
       budgetUsdPerDay: config.BUDGET_USD_PER_DAY,
     },
   });
+  metrics.watchTurns(() => chat.runningTurns);
   const imports = new HistoryImports({
     store,
     recommender,

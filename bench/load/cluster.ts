@@ -2,11 +2,18 @@ import type { Balancer } from '../../test/support/balancer-process.js';
 import { freePort } from '../../test/support/environment.js';
 import { type FerretDb, startFerretDb } from '../../test/support/ferretdb.js';
 import { haproxyBinary, startHaproxy } from '../../test/support/haproxy.js';
+import { Scrape } from '../../test/support/prometheus-text.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../../test/support/redis-server.js';
 import { type ServerProcess, startServerProcess } from '../../test/support/server-process.js';
 import type { Topology } from './topology.js';
 
 const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function turnsRunning(url: string): Promise<number> {
+  const response = await fetch(`${url}/metrics`).catch(() => null);
+  if (!response?.ok) return 0;
+  return new Scrape(await response.text()).sum('echotune_turns_running');
+}
 
 /** What a cluster needs on this machine, or why it cannot run (null: all there). */
 export function clusterUnavailable(): string | null {
@@ -71,6 +78,7 @@ export async function startCluster(count: number, baseEnv: Record<string, string
           await pause(downMs);
           instances[index] = await startServerProcess({ ...env, PORT: String(ports[index]) });
         },
+        turnsRunning: (index) => turnsRunning(instances[index]!.url),
       },
       stopInstances: async () => {
         await Promise.all(

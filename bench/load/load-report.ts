@@ -175,8 +175,13 @@ function printFaultsAndStore({ faults, store, chaos }: LoadResult): void {
   if (chaos.length === 0) return;
   console.log('\nChaos during the load');
   printTable(
-    ['at s', 'what', 'back after s'],
-    chaos.map((event) => [event.atSeconds.toFixed(1), event.what, (event.tookMs / 1000).toFixed(1)]),
+    ['at s', 'what', 'turns cut', 'back after s'],
+    chaos.map((event) => [
+      event.atSeconds.toFixed(1),
+      event.what,
+      event.turnsCut === undefined ? '–' : String(event.turnsCut),
+      (event.tookMs / 1000).toFixed(1),
+    ]),
   );
 }
 

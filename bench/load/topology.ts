@@ -24,6 +24,8 @@ export interface ChaosActions {
   restartStore(downMs: number): Promise<void>;
   /** kill -9 of one instance, and the same instance started again on its port after `downMs`. */
   killInstance(index: number, downMs: number): Promise<void>;
+  /** The turns one instance runs now, from its /metrics (0 when it does not answer). */
+  turnsRunning(index: number): Promise<number>;
 }
 
 const unlimited = '1000000';

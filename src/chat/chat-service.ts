@@ -418,7 +418,13 @@ export class ChatService {
     return { cancelled: this.cancelLocalTurn(payload.sessionId, payload.turnId) };
   }
 
+  /** Turns running here now, those it finishes for an instance that is gone included. */
+  get runningTurns(): number {
+    return this.activeTurns.size;
+  }
+
   /** Stops the turn if it runs in this process (already authorized, e.g. forwarded by another instance). */
+
   cancelLocalTurn(sessionId: string, turnId: string): boolean {
     const active = this.activeTurns.get(sessionId);
     if (!active || active.turnId !== turnId) return false;

@@ -12,6 +12,8 @@ export interface CircuitReading {
 export interface GaugeSources {
   circuits(): readonly CircuitReading[];
   sockets(): { connected: number; sessionRooms: number; userRooms: number };
+  /** Turns running on this instance, those it finishes for an instance that is gone included. */
+  turnsRunning(): number;
 }
 
 const circuitStates = ['closed', 'open', 'half-open'] as const;
@@ -39,6 +41,14 @@ export function createMetricSet(registry: Registry, sources: GaugeSources) {
       help: 'Chat turns by how they ended: completed, or the error code (cancelled, provider_error, …)',
       labelNames: ['outcome'] as const,
       registers,
+    }),
+    turnsRunning: new Gauge({
+      name: name('turns_running'),
+      help: 'Chat turns running on this instance now (a drain or a kill cuts these)',
+      registers,
+      collect() {
+        this.set(sources.turnsRunning());
+      },
     }),
     ttft: new Histogram({
       name: name('turn_ttft_seconds'),

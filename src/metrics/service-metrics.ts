@@ -22,6 +22,8 @@ export interface ServiceMetrics {
   readonly gateway: GatewayMetrics;
   /** The circuit-state gauge reads `read` at each scrape (the router exists after the metrics). */
   watchCircuits(read: () => readonly CircuitReading[]): void;
+  /** The running-turns gauge reads `read` at each scrape (chat exists after the metrics). */
+  watchTurns(read: () => number): void;
 }
 
 export interface ServiceMetricsOptions {
@@ -38,7 +40,12 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
   const registry = new Registry();
   let circuits: () => readonly CircuitReading[] = () => [];
   let sockets: () => SocketCensus = () => noSockets;
-  const set = createMetricSet(registry, { circuits: () => circuits(), sockets: () => sockets() });
+  let turnsRunning = () => 0;
+  const set = createMetricSet(registry, {
+    circuits: () => circuits(),
+    sockets: () => sockets(),
+    turnsRunning: () => turnsRunning(),
+  });
   // Process CPU, memory, GC and the event-loop delay (echotune_nodejs_eventloop_lag_*), on this registry.
   collectDefaultMetrics({
     register: registry,
@@ -75,6 +82,9 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
     },
     watchCircuits(read) {
       circuits = read;
+    },
+    watchTurns(read) {
+      turnsRunning = read;
     },
   };
 }

@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestClient, type TestServer } from '../support/echotune-server.js';
 import { accountDataFile, importHistory } from '../support/history-uploads.js';
 import { Scrape } from '../support/prometheus-text.js';
+import { startSlowUpstream } from '../support/slow-upstream.js';
 
 const METRICS_TOKEN = 'a-long-enough-metrics-token';
 
@@ -136,6 +139,29 @@ describe('GET /metrics after a chat turn over Socket.io (no METRICS_TOKEN)', () 
     expect(named.size).toBeGreaterThanOrEqual(15);
     expect([...named].filter((name) => !metrics.declared.has(name))).toEqual([]);
   });
+});
+
+describe('GET /metrics while a turn streams', () => {
+  it('gauges the running turn, and none once it is done', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'echotune-metrics-'));
+    const slow = await startSlowUpstream({ directory, words: 20, word: 'tick' });
+    const server = await startTestServer({ PROVIDERS_FILE: slow.providersFile });
+    try {
+      const client = await server.connect((await server.guest()).token);
+      const { session } = await client.ok('session:create', {});
+      expect((await scrape(server)).sum('echotune_turns_running')).toBe(0);
+      await client.ok('message:send', { sessionId: session.id, clientMsgId: 'slow', text: 'calm jazz' });
+      await client.waitFor('turn:delta');
+      expect((await scrape(server)).sum('echotune_turns_running')).toBe(1);
+      await client.waitFor('turn:done');
+      const after = await scrapeUntil(server, (current) => current.sum('echotune_turns_running') === 0);
+      expect(after.sum('echotune_turns_running')).toBe(0);
+    } finally {
+      await server.stop();
+      await slow.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('GET /metrics with METRICS_TOKEN', () => {

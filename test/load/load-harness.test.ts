@@ -54,8 +54,8 @@ describe('npm run load at a small size', () => {
       });
       expect(breaches).toEqual([]);
       expect(result.chaos.map((event) => event.what)).toHaveLength(3);
-      // The outages must have cost some sends, or the run proved nothing about resends.
-      expect(result.outcomes.some((outcome) => outcome.sends > 1)).toBe(true);
+      // The kill must have cut turns off mid-stream, or the run proved nothing about an instance dying.
+      expect(result.chaos.at(-1)?.turnsCut).toBeGreaterThan(0);
     },
     180_000,
   );
