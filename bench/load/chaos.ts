@@ -59,12 +59,12 @@ export async function runChaos(
     const at = performance.now();
     options.log(`chaos: ${step.what}`);
     await step.act();
-    const event: ChaosEvent = {
+    events.push({
       what: step.what,
       atSeconds: (at - started) / 1000,
       tookMs: performance.now() - at,
-    };
-    events.push(turnsCut === undefined ? event : { ...event, turnsCut });
+      ...(turnsCut === undefined ? {} : { turnsCut }),
+    });
   }
   return events;
 }

@@ -424,7 +424,6 @@ export class ChatService {
   }
 
   /** Stops the turn if it runs in this process (already authorized, e.g. forwarded by another instance). */
-
   cancelLocalTurn(sessionId: string, turnId: string): boolean {
     const active = this.activeTurns.get(sessionId);
     if (!active || active.turnId !== turnId) return false;
