@@ -279,7 +279,7 @@ export class ChatService {
   ): Promise<ClientAckResults['message:send']> {
     await this.authorizeSessionId(userId, payload.sessionId);
     const sessionId = payload.sessionId;
-    this.queue.assertRoom(sessionId);
+    await this.assertRoomFor(sessionId, payload.clientMsgId);
     await this.assertBudget(userId);
     const { message, created } = await this.options.store.appendMessage({
       sessionId,
@@ -322,6 +322,16 @@ export class ChatService {
     } catch (error) {
       this.options.logger.warn({ err: error, sessionId: message.sessionId }, 'could not title the session');
     }
+  }
+
+  /**
+   * A full queue refuses new messages, but not a resend of one already stored (its ack was lost): that
+   * adds at most the one turn its message was always owed, and refusing it would leave the client unsure.
+   */
+  private async assertRoomFor(sessionId: string, clientMsgId: string): Promise<void> {
+    if (this.queue.hasRoom(sessionId)) return;
+    if (await this.options.store.findMessageByClientMsgId(sessionId, clientMsgId)) return;
+    this.queue.assertRoom(sessionId);
   }
 
   /** A repeated send whose first attempt was stored but never answered (e.g. the node died) gets its turn. */

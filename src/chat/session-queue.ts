@@ -9,11 +9,17 @@ export class SessionQueue {
 
   constructor(private readonly maxWaiting: number) {}
 
+  hasRoom(sessionId: string): boolean {
+    return this.pending(sessionId) <= this.maxWaiting;
+  }
+
   /** Throws `busy` when the session's queue is full. Call before storing the message. */
   assertRoom(sessionId: string): void {
-    const entry = this.tails.get(sessionId);
-    if (entry && entry.size > this.maxWaiting) {
-      throw new EchoError('busy', `This session already has ${entry.size} turns in progress or waiting`);
+    if (!this.hasRoom(sessionId)) {
+      throw new EchoError(
+        'busy',
+        `This session already has ${this.pending(sessionId)} turns in progress or waiting`,
+      );
     }
   }
 

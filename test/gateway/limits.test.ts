@@ -55,6 +55,9 @@ describe('limits and lifecycle', () => {
     const results = [await send('q1'), await send('q2'), await send('q3')];
     expect(results.map((result) => result.ok)).toEqual([true, true, false]);
     expect(results[2]).toMatchObject({ ok: false, error: { code: 'busy', retryable: true } });
+    // A resend of a stored message (its ack was lost) adds no turn: it is answered, never refused busy.
+    const resent = await send('q2');
+    expect(resent).toEqual(results[1]);
     await client.waitFor('turn:done', (done) => done.message.seq === 4);
     const dones = client.of('turn:done');
     expect(dones).toHaveLength(2);
