@@ -2,6 +2,7 @@ import type { Balancer } from '../../test/support/balancer-process.js';
 import { freePort } from '../../test/support/environment.js';
 import { type FerretDb, startFerretDb } from '../../test/support/ferretdb.js';
 import { haproxyBinary, startHaproxy } from '../../test/support/haproxy.js';
+import { findPostgresBinaries } from '../../test/support/postgres.js';
 import { Scrape } from '../../test/support/prometheus-text.js';
 import { type RedisServer, redisBinary, startRedisServer } from '../../test/support/redis-server.js';
 import { type ServerProcess, startServerProcess } from '../../test/support/server-process.js';
@@ -19,12 +20,14 @@ async function turnsRunning(url: string): Promise<number> {
 export function clusterUnavailable(): string | null {
   if (!redisBinary) return 'redis-server is not installed';
   if (!haproxyBinary) return 'haproxy is not installed';
+  if (!findPostgresBinaries()) return 'PostgreSQL (the backend FerretDB uses here) is not installed';
   return null;
 }
 
 /**
  * The production shape on loopback: `count` EchoTune processes behind HAProxy (deploy/haproxy.cfg),
- * sharing Redis and the MongoDB-compatible store (FerretDB), each killable and restartable on its port.
+ * sharing Redis and the MongoDB-compatible store (FerretDB on PostgreSQL, whose indexes keep a long run's
+ * queries as fast as at its start), each killable and restartable on its port.
  */
 export async function startCluster(count: number, baseEnv: Record<string, string>): Promise<Topology> {
   const unavailable = clusterUnavailable();
@@ -40,7 +43,7 @@ export async function startCluster(count: number, baseEnv: Record<string, string
     await ferret?.stop();
   };
   try {
-    ferret = await startFerretDb();
+    ferret = await startFerretDb({ backend: 'postgresql' });
     if (!ferret) throw new Error(`--instances ${count}: FerretDB is needed (set FERRETDB_BIN)`);
     const storeEnv = { MONGODB_URI: `${ferret.uri}echotune_load` };
     const env = {

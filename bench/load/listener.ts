@@ -10,6 +10,7 @@ import {
   type ServerPayloads,
 } from '../../src/protocol/index.js';
 import { now } from '../turn-overhead/upstream.js';
+import type { Timeline } from './timeline.js';
 import { type TurnOutcome, turnText, upstreamMark } from './turn-outcome.js';
 
 const ACK_TIMEOUT_MS = 5_000;
@@ -62,7 +63,11 @@ export class Listener {
   sessionId = '';
   #current: CurrentTurn | undefined;
 
-  constructor(url: string, token: string) {
+  constructor(
+    url: string,
+    token: string,
+    private readonly timeline?: Timeline,
+  ) {
     this.socket = io(`${url}${CHAT_NAMESPACE}`, {
       auth: { token },
       transports: ['websocket'],
@@ -77,8 +82,8 @@ export class Listener {
     this.socket.on('turn:error', (payload: ServerPayloads['turn:error']) => this.#onError(payload));
   }
 
-  static async open(url: string): Promise<Listener> {
-    const listener = new Listener(url, await guestToken(url));
+  static async open(url: string, timeline?: Timeline): Promise<Listener> {
+    const listener = new Listener(url, await guestToken(url), timeline);
     await new Promise<void>((resolve, reject) => {
       listener.socket.once('connect', () => resolve());
       listener.socket.once('connect_error', reject);
@@ -111,6 +116,8 @@ export class Listener {
     this.#current = current;
     try {
       await this.#untilAnswered(current, current.firstSentAt + TURN_DEADLINE_MS);
+      // A failed turn was counted by its refusal's code.
+      if (outcome.status !== 'failed') this.timeline?.record(outcome.status);
     } finally {
       outcome.totalMs = now() - current.firstSentAt;
       this.#current = undefined;
@@ -123,6 +130,7 @@ export class Listener {
     // A rejoin may have found the reply stored while this loop was backing off.
     while (now() < deadline && outcome.status !== 'done') {
       outcome.sends += 1;
+      this.timeline?.record('send');
       const sentAt = now();
       const ack = await this.#request('message:send', {
         sessionId: this.sessionId,
@@ -130,7 +138,7 @@ export class Listener {
         text: turnText(outcome.clientMsgId),
       }).catch(() => null);
       if (ack === null || !ack.ok) {
-        outcome.failures.push(ack === null ? 'ack_timeout' : ack.error.code);
+        this.#fail(outcome, ack === null ? 'ack_timeout' : ack.error.code);
         if (ack !== null && !ack.error.retryable) {
           outcome.status = 'failed';
           return;
@@ -139,6 +147,7 @@ export class Listener {
         continue;
       }
       outcome.ackMs.push(now() - sentAt);
+      this.timeline?.record('ack');
       current.messageId = ack.messageId;
       current.seq = ack.seq;
       const settled = await this.#settled(current, deadline);
@@ -149,7 +158,7 @@ export class Listener {
         return;
       }
       if (settled.kind === 'error') {
-        outcome.failures.push(settled.code);
+        this.#fail(outcome, settled.code);
         if (!settled.retryable) {
           outcome.status = 'failed';
           return;
@@ -157,6 +166,11 @@ export class Listener {
         await backoff();
       } else if (await this.#foundStored(current)) return;
     }
+  }
+
+  #fail(outcome: TurnOutcome, failure: TurnOutcome['failures'][number]): void {
+    outcome.failures.push(failure);
+    this.timeline?.record(failure);
   }
 
   /** Resolves on the turn's done or error, or once nothing was heard of it for QUIET_MS. */

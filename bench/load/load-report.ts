@@ -185,6 +185,29 @@ function printFaultsAndStore({ faults, store, chaos }: LoadResult): void {
   );
 }
 
+/** Per interval, so a collapse shows when it began (after which outage, or slowly). */
+function printTimeline({ timeline, chaos }: LoadResult): void {
+  const fixed = ['send', 'ack', 'done', 'abandoned'] as const;
+  const seen = new Set(timeline.intervals.flatMap((interval) => Object.keys(interval.counts)));
+  const failures = [...seen].filter((event) => !(fixed as readonly string[]).includes(event)).sort();
+  const events = [...fixed.slice(0, 2), ...failures, ...fixed.slice(2)];
+  const outageIn = (from: number) =>
+    chaos
+      .filter((event) => event.atSeconds >= from && event.atSeconds < from + timeline.intervalSeconds)
+      .map((event) => event.what.split(' ')[0])
+      .join(', ');
+  console.log(`\nTimeline, per ${timeline.intervalSeconds} s from the first arrival (what the clients met)`);
+  printTable(
+    ['from s', ...events, ...(chaos.length > 0 ? ['chaos'] : [])],
+    timeline.intervals.map((interval) => [
+      String(interval.fromSeconds),
+      ...events.map((event) => String(interval.counts[event as keyof typeof interval.counts] ?? 0)),
+      ...(chaos.length > 0 ? [outageIn(interval.fromSeconds) || '–'] : []),
+    ]),
+    'right',
+  );
+}
+
 export function printLoadReport(result: LoadResult, checks: Check[]): void {
   const { options } = result;
   console.log(
@@ -193,6 +216,7 @@ export function printLoadReport(result: LoadResult, checks: Check[]): void {
   );
   printTurns(result);
   printLatency(result);
+  printTimeline(result);
   printMemory(result);
   printFaultsAndStore(result);
   console.log('\nThresholds');

@@ -4,6 +4,7 @@ import type { HeapGrowth, HeapSample } from './heap-growth.js';
 import type { LoadOptions } from './load-options.js';
 import type { MemoryReading } from './server-memory.js';
 import type { StoreCount } from './store-count.js';
+import type { TimelineInterval } from './timeline.js';
 import type { TurnOutcome } from './turn-outcome.js';
 
 /** Everything a run measured; thresholds and the report read only this. */
@@ -28,6 +29,8 @@ export interface LoadResult {
   heap: Array<{ series: string; samples: HeapSample[]; growth: HeapGrowth }>;
   store: StoreCount;
   chaos: ChaosEvent[];
+  /** The listeners' events by interval of the run. */
+  timeline: { intervalSeconds: number; intervals: TimelineInterval[] };
 }
 
 /** Per connection, in bytes: what `after` holds over `baseline`, spread over the clients. */

@@ -12,17 +12,18 @@ import { MemorySampler } from './memory-sampler.js';
 import { readTotalMemory } from './server-memory.js';
 import { startSingleInstance } from './single-instance.js';
 import { countStore } from './store-count.js';
+import { Timeline } from './timeline.js';
 import { serverEnv, type Topology } from './topology.js';
 import { startUpstreamProcess } from './upstream-process.js';
 
 /** Clients connect this many at a time: a whole crowd at once would measure the connection storm. */
 const CONNECT_BATCH = 25;
 
-async function openListeners(url: string, clients: number): Promise<Listener[]> {
+async function openListeners(url: string, clients: number, timeline: Timeline): Promise<Listener[]> {
   const listeners: Listener[] = [];
   for (let start = 0; start < clients; start += CONNECT_BATCH) {
     const batch = Math.min(CONNECT_BATCH, clients - start);
-    listeners.push(...(await Promise.all(Array.from({ length: batch }, () => Listener.open(url)))));
+    listeners.push(...(await Promise.all(Array.from({ length: batch }, () => Listener.open(url, timeline)))));
   }
   return listeners;
 }
@@ -44,12 +45,14 @@ async function loadTopology(
   const seconds = runSeconds(options);
   const baseline = await readTotalMemory(topology.probes());
   log(`connecting ${options.clients} clients`);
-  const listeners = await openListeners(topology.url, options.clients);
+  const timeline = new Timeline(seconds);
+  const listeners = await openListeners(topology.url, options.clients, timeline);
   try {
     const connected = await readTotalMemory(topology.probes());
     const sampler = new MemorySampler();
     sampler.start(() => topology.probes());
     log(`${options.rate} turns/s for ${seconds} s`);
+    timeline.start();
     const chaos: Promise<ChaosEvent[]> =
       topology.chaos && options.chaos
         ? runChaos(topology.chaos, { seconds, instances: options.instances, log })
@@ -75,6 +78,7 @@ async function loadTopology(
         growth: heapGrowth(samples, seconds),
       })),
       chaos: events,
+      timeline: { intervalSeconds: timeline.intervalSeconds, intervals: timeline.intervals },
     };
   } finally {
     for (const listener of listeners) listener.close();

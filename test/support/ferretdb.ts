@@ -5,6 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectOutput } from './child-output.js';
 import { freePort, missing } from './environment.js';
+import { type PostgresServer, startPostgres } from './postgres.js';
 
 export interface FerretDb {
   /** mongodb://127.0.0.1:<port>/ — add a database name per test for isolation. */
@@ -36,22 +37,41 @@ function goPathBinary(): string | undefined {
 }
 
 /**
- * Starts a private FerretDB (MongoDB wire protocol, SQLite backend in a fresh temp dir) on a free
- * loopback port and waits until it accepts connections. Returns null when the binary is absent and the
- * test should skip (under CI=true that throws instead; see missing()). `stop()` ends the process and
- * removes its data.
+ * Where FerretDB keeps the documents. SQLite (a file in the temp dir) is the light default for tests;
+ * its FerretDB 1.x backend pushes only `_id` lookups down, so every other query reads the whole
+ * collection and slows as it grows (~45 µs per stored message here). PostgreSQL (a private cluster)
+ * answers filtered queries from indexes, as MongoDB does: what long runs need.
  */
-export async function startFerretDb(): Promise<FerretDb | null> {
+export type FerretBackend = 'sqlite' | 'postgresql';
+
+/**
+ * Starts a private FerretDB (MongoDB wire protocol, on a fresh SQLite dir or PostgreSQL cluster) on a
+ * free loopback port and waits until it accepts connections. Returns null when a binary is absent and
+ * the test should skip (under CI=true that throws instead; see missing()). `restart()` restarts FerretDB
+ * alone (the wire server the instances talk to); `stop()` ends everything and removes its data.
+ */
+export async function startFerretDb(options: { backend?: FerretBackend } = {}): Promise<FerretDb | null> {
   const binary = findFerretDbBinary();
   if (binary === null) {
     missing('FerretDB', 'no ferretdb binary found (run .ci/install-ferretdb.sh or set FERRETDB_BIN)');
     return null;
   }
   const directory = mkdtempSync(join(tmpdir(), 'echotune-ferretdb-'));
+  let postgres: PostgresServer | null = null;
   try {
+    if (options.backend === 'postgresql') {
+      postgres = await startPostgres();
+      if (postgres === null) {
+        rmSync(directory, { recursive: true, force: true });
+        return null;
+      }
+    }
+    const handler = postgres
+      ? ['--handler=postgresql', `--postgresql-url=${postgres.url}`]
+      : ['--handler=sqlite', `--sqlite-url=file:${directory}/`];
     const port = await freePort();
     const start = async () => {
-      const started = spawnFerretDb(binary, directory, port);
+      const started = spawnFerretDb(binary, handler, directory, port);
       await waitUntilListening(started, port, collectOutput(started, 20));
       return started;
     };
@@ -65,21 +85,22 @@ export async function startFerretDb(): Promise<FerretDb | null> {
       },
       stop: async () => {
         await stopChild(child);
+        await postgres?.stop();
         rmSync(directory, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await postgres?.stop();
     rmSync(directory, { recursive: true, force: true });
     throw error;
   }
 }
 
-function spawnFerretDb(binary: string, directory: string, port: number): ChildProcess {
+function spawnFerretDb(binary: string, handler: string[], directory: string, port: number): ChildProcess {
   const child = spawn(
     binary,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${directory}/`,
+      ...handler,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${directory}`,
       // '-' turns the metrics HTTP listener off; its fixed default port would clash between instances.

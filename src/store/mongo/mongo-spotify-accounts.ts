@@ -111,7 +111,8 @@ export class MongoSpotifyAccounts implements SpotifyAccountStore {
     if (current === null || (current.lastSyncAt ?? null) !== claim.expected) return false;
     try {
       await spotifySyncClaims.insertOne({
-        _id: `${spotifyUserId}\u0000${claim.expected ?? ''}`,
+        // JSON: unambiguous for any characters, and storable where NUL is not (PostgreSQL's jsonb).
+        _id: JSON.stringify([spotifyUserId, claim.expected]),
         spotifyUserId,
         at: claim.at,
       });
