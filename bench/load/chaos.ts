@@ -43,7 +43,11 @@ export async function runChaos(
     turnsCut?: () => Promise<number>;
   }> = [
     { share: 0.2, what: 'Redis restarted', act: () => actions.restartRedis(OUTAGE_MS) },
-    { share: 0.45, what: 'store (FerretDB) restarted', act: () => actions.restartStore(OUTAGE_MS) },
+    {
+      share: 0.45,
+      what: 'store (FerretDB) killed and restarted',
+      act: () => actions.restartStore(OUTAGE_MS),
+    },
     {
       share: 0.7,
       what: `instance ${options.instances} killed (SIGKILL) mid-turn and started again`,

@@ -56,7 +56,7 @@ export class OrphanedTurns {
         this.options.adopt(turn);
       }
     } catch (error) {
-      logger.warn({ error: String(error) }, 'could not look for unfinished turns');
+      logger.warn({ err: error }, 'could not look for unfinished turns');
     } finally {
       this.#scanning = false;
     }
