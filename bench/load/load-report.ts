@@ -185,6 +185,25 @@ function printFaultsAndStore({ faults, store, chaos }: LoadResult): void {
   );
 }
 
+/** Where the store time went: a slow store shows here before it shows as ack timeouts. */
+function printStoreTime({ storeTime }: LoadResult): void {
+  if (storeTime.length === 0) return;
+  console.log('\nStore calls per process (its echotune_store_operation_duration_seconds at the end)');
+  printTable(
+    ['process', 'calls', 'errors', 'appends', 'append mean ms', 'append p99 ≤ ms', 'most time in'],
+    storeTime.map((time) => [
+      time.process,
+      String(time.calls),
+      String(time.errors),
+      String(time.appends),
+      ms(time.appendMeanMs),
+      ms(time.appendP99AtMostMs),
+      time.busiest.map((entry) => `${entry.operation} ${(entry.share * 100).toFixed(0)} %`).join(', '),
+    ]),
+    'right',
+  );
+}
+
 /** Per interval, so a collapse shows when it began (after which outage, or slowly). */
 function printTimeline({ timeline, chaos }: LoadResult): void {
   const fixed = ['send', 'ack', 'done', 'abandoned'] as const;
@@ -217,6 +236,7 @@ export function printLoadReport(result: LoadResult, checks: Check[]): void {
   printTurns(result);
   printLatency(result);
   printTimeline(result);
+  printStoreTime(result);
   printMemory(result);
   printFaultsAndStore(result);
   console.log('\nThresholds');

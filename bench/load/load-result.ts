@@ -4,6 +4,7 @@ import type { HeapGrowth, HeapSample } from './heap-growth.js';
 import type { LoadOptions } from './load-options.js';
 import type { MemoryReading } from './server-memory.js';
 import type { StoreCount } from './store-count.js';
+import type { StoreTime } from './store-time.js';
 import type { TimelineInterval } from './timeline.js';
 import type { TurnOutcome } from './turn-outcome.js';
 
@@ -29,6 +30,8 @@ export interface LoadResult {
   heap: Array<{ series: string; samples: HeapSample[]; growth: HeapGrowth }>;
   store: StoreCount;
   chaos: ChaosEvent[];
+  /** Each live process's store calls over the run (its /metrics at the end). */
+  storeTime: StoreTime[];
   /** The listeners' events by interval of the run. */
   timeline: { intervalSeconds: number; intervals: TimelineInterval[] };
 }

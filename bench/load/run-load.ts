@@ -12,6 +12,7 @@ import { MemorySampler } from './memory-sampler.js';
 import { readTotalMemory } from './server-memory.js';
 import { startSingleInstance } from './single-instance.js';
 import { countStore } from './store-count.js';
+import { readStoreTime } from './store-time.js';
 import { Timeline } from './timeline.js';
 import { serverEnv, type Topology } from './topology.js';
 import { startUpstreamProcess } from './upstream-process.js';
@@ -67,6 +68,7 @@ async function loadTopology(
     const events = await chaos;
     sampler.stop();
     const end = await readTotalMemory(topology.probes());
+    const storeTime = await readStoreTime(topology.probes());
     return {
       seconds,
       offered: Math.floor(options.rate * seconds),
@@ -78,6 +80,7 @@ async function loadTopology(
         growth: heapGrowth(samples, seconds),
       })),
       chaos: events,
+      storeTime,
       timeline: { intervalSeconds: timeline.intervalSeconds, intervals: timeline.intervals },
     };
   } finally {

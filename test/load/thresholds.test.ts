@@ -39,6 +39,7 @@ function result(change: Partial<LoadResult> = {}): LoadResult {
       partialReplies: 0,
     },
     chaos: [],
+    storeTime: [],
     timeline: { intervalSeconds: 5, intervals: [] },
     ...change,
   };
