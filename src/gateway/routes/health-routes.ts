@@ -11,7 +11,11 @@ interface HealthDependencies {
   startedAt: number;
   /** True once shutdown began. */
   draining: () => boolean;
+  /** How long the store's ping may take before it counts as unreachable (2 s unless set). */
+  pingTimeoutMs?: number;
 }
+
+const DEFAULT_PING_TIMEOUT_MS = 2_000;
 
 /** Load balancers and probes ask often; their checks never count against a client's budget. */
 const unlimited = { rateLimit: false } as const;
@@ -31,12 +35,23 @@ const readinessSchema = z
   .meta({ id: 'Readiness' });
 const probes = { tags: ['operations'], security: [] };
 
-async function storeReachable(store: HealthDependencies['store']): Promise<boolean> {
+/**
+ * A ping that hangs counts as a failure: a probe must get its answer before its own timeout, and a
+ * database client that stopped answering (docs/store.md) is exactly what it is there to notice.
+ */
+async function storeReachable(store: HealthDependencies['store'], timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const pinged = store.ping().then(
+    () => true,
+    () => false,
+  );
   try {
-    await store.ping();
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([pinged, gaveUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -48,6 +63,7 @@ async function storeReachable(store: HealthDependencies['store']): Promise<boole
  */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependencies): void {
   const uptimeSeconds = () => Math.round((Date.now() - deps.startedAt) / 1000);
+  const reachable = () => storeReachable(deps.store, deps.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS);
 
   const health = {
     ...probes,
@@ -56,7 +72,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependenc
   };
   app.get('/health', { config: unlimited, schema: health }, async (_request, reply) => {
     const body = { store: deps.store.kind, uptimeSeconds: uptimeSeconds() };
-    if (await storeReachable(deps.store)) return { status: 'ok', ...body };
+    if (await reachable()) return { status: 'ok', ...body };
     return reply.status(503).send({ status: 'unavailable', ...body });
   });
 
@@ -72,7 +88,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDependenc
         .send({ status: 'draining', reasons: ['shutting down: finishing running turns'] });
     }
     const reasons: string[] = [];
-    if (!(await storeReachable(deps.store))) reasons.push(`store (${deps.store.kind}) unreachable`);
+    if (!(await reachable())) reasons.push(`store (${deps.store.kind}) unreachable`);
     if (!deps.router.status().some((deployment) => deployment.circuit !== 'open')) {
       reasons.push('no model deployment available (every circuit is open)');
     }
