@@ -27,8 +27,9 @@ async function untilTurnRunning(actions: ChaosActions, index: number): Promise<n
 
 /**
  * The outages of a chaos run, one after another while the load runs: Redis restarted at a fifth of the
- * run, the store at 45 %, and from 70 % on, as soon as it runs a turn, the last instance killed with
- * SIGKILL (no drain, its turns cut off mid-stream) and started again. Each part is down OUTAGE_MS.
+ * run, the store crashed (SIGKILL) at 45 %, and from 70 % on, as soon as it runs a turn, the last
+ * instance killed with SIGKILL (no drain, its turns cut off mid-stream) and started again. Each part is
+ * down OUTAGE_MS.
  */
 export async function runChaos(
   actions: ChaosActions,
