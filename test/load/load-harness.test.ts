@@ -43,7 +43,7 @@ describe('npm run load at a small size', () => {
   it.skipIf(skipCluster)(
     'three instances behind HAProxy on Redis and FerretDB, with Redis and the store restarted and an instance killed: nothing lost or answered twice',
     async () => {
-      // FerretDB writes ~30 documents a second here: 2 turns/s keeps the store, not the harness, the limit.
+      // Small on purpose: three instances, Redis, FerretDB and PostgreSQL share the 2 cores with the suite.
       const { result, breaches } = await run({
         clients: 30,
         rate: 2,
