@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killWithParent, stopChild } from './child-lifetime.js';
 import { collectOutput } from './child-output.js';
 import { freePort, missing } from './environment.js';
 import { type PostgresServer, startPostgres } from './postgres.js';
@@ -13,7 +14,8 @@ export interface FerretDb {
   /**
    * Kills the process (SIGKILL: a crash), waits `downMs`, and starts it again on the same port and data
    * (an outage). Not SIGTERM: FerretDB 1.24's graceful stop takes ~3 s with its connections open and
-   * unanswered, after which MongoDB driver 7.9 clients sometimes never reach the new process (docs/store.md).
+   * unanswered, after which MongoDB driver clients (7.9, 6.22) sometimes never reach the new process
+   * (docs/store.md).
    */
   restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -83,12 +85,12 @@ export async function startFerretDb(options: { backend?: FerretBackend } = {}): 
     return {
       uri: `mongodb://127.0.0.1:${port}/`,
       restart: async (downMs = 0) => {
-        await stopChild(child, 'SIGKILL');
+        await stopChild(child, 'SIGKILL', stopTimeoutMs);
         await new Promise((resolve) => setTimeout(resolve, downMs));
         child = await start();
       },
       stop: async () => {
-        await stopChild(child);
+        await stopChild(child, 'SIGTERM', stopTimeoutMs);
         await postgres?.stop();
         rmSync(directory, { recursive: true, force: true });
       },
@@ -114,10 +116,7 @@ function spawnFerretDb(binary: string, handler: string[], directory: string, por
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  // A crashed test run must not leave FerretDB behind.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.removeListener('exit', killOnExit));
+  killWithParent(child);
   return child;
 }
 
@@ -147,14 +146,4 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-    await exited;
-    clearTimeout(timer);
-  }
 }

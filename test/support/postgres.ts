@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killWithParent, stopChild } from './child-lifetime.js';
 import { freePort, missing } from './environment.js';
 
 /** A private PostgreSQL cluster on loopback (FerretDB's PostgreSQL backend stores into it). */
@@ -65,14 +66,13 @@ export async function startPostgres(): Promise<PostgresServer | null> {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], ...user },
     );
-    const killOnExit = () => child.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    child.once('exit', () => process.removeListener('exit', killOnExit));
+    killWithParent(child);
     await untilReady(child);
     return {
       url: `postgres://ferret@127.0.0.1:${port}/postgres`,
       stop: async () => {
-        await stopChild(child);
+        // SIGINT is PostgreSQL's fast shutdown: sessions end at once, nothing is waited for.
+        await stopChild(child, 'SIGINT', stopTimeoutMs);
         rmSync(directory, { recursive: true, force: true });
       },
     };
@@ -106,14 +106,4 @@ function untilReady(child: ChildProcess): Promise<void> {
       reject(new Error(`PostgreSQL exited (${code}) during start-up:\n${output}`));
     });
   });
-}
-
-/** SIGINT is PostgreSQL's fast shutdown: sessions end at once, nothing is waited for. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-  await exited;
-  clearTimeout(timer);
 }
