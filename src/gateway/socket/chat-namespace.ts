@@ -20,6 +20,7 @@ import type { SocketEventMetrics } from '../gateway-metrics.js';
 import type { SocketRateLimits } from '../rate-limits.js';
 import type { SiteKeyAccess } from '../site-key-access.js';
 import type { TokenService } from '../token-service.js';
+import { releasingHandshakes } from './handshake-release.js';
 import { type ChatSink, createRoomSink } from './room-sink.js';
 import { TokenExpiry } from './token-expiry.js';
 
@@ -165,21 +166,26 @@ export function registerChatNamespace(
     if (parsed.success) void chat.forgetSession(parsed.data);
   });
 
+  // One listener per event for all sockets (the socket is `this`), not a closure per socket and event:
+  // an idle connection then costs its transport and little else.
+  const listeners = (Object.keys(handlers) as ClientEventName[]).map(
+    (event) => [event, listener(event, handlers[event] as Handler<typeof event>, options, expiry)] as const,
+  );
+  const onDisconnecting = function (this: ChatSocket) {
+    const sessionIds = [...this.rooms]
+      .filter((room) => room.startsWith('session:'))
+      .map((room) => room.slice('session:'.length));
+    if (sessionIds.length > 0) abandonChecks.left(sessionIds);
+  };
+  const releaseHandshake = releasingHandshakes(io);
   namespace.on('connection', (socket) => {
-    // Every line about this socket, and about the turns its messages start, names it.
-    const log = options.logger.child({ socketId: socket.id });
-    for (const event of Object.keys(handlers) as ClientEventName[]) {
-      listen(socket, event, handlers[event] as Handler<typeof event>, options, expiry, log);
-    }
+    // Authenticated: what the handshake told (listener, site key, Origin) is in socket.data.
+    releaseHandshake(socket);
+    for (const [event, onEvent] of listeners) socket.on(event, onEvent);
     // The listener's session list reaches every socket of theirs. Rooms are per instance, so this is
     // done at once, before any event of the socket is read.
-    joinRoom(socket, roomForUser(socket.data.userId), log);
-    socket.on('disconnecting', () => {
-      const sessionIds = [...socket.rooms]
-        .filter((room) => room.startsWith('session:'))
-        .map((room) => room.slice('session:'.length));
-      if (sessionIds.length > 0) abandonChecks.left(sessionIds);
-    });
+    joinRoom(socket, roomForUser(socket.data.userId), options.logger);
+    socket.on('disconnecting', onDisconnecting);
   });
   return { namespace, sink };
 }
@@ -194,6 +200,8 @@ async function authenticate(
   expiry: TokenExpiry,
 ): Promise<void> {
   const claims = await options.tokens.verify(socket.handshake.auth?.token);
+  // A connection's request is let go once its first socket connected (handshake-release.ts).
+  if (!socket.request) throw new EchoError('invalid', 'Connect each socket on a connection of its own');
   const origin = socket.handshake.headers.origin;
   await options.siteKeys.authorize(claims, origin);
   const release = await options.limits.connect(options.clientAddress(socket.request), claims.userId);
@@ -223,19 +231,20 @@ function tellingOtherInstances(sink: ChatSink, namespace: ChatNamespace, crossIn
 /** socket.join answers at once with in-process rooms and may return a promise with other adapters. */
 function joinRoom(socket: ChatSocket, room: string, logger: Logger): void {
   Promise.resolve(socket.join(room)).catch((error: unknown) =>
-    logger.warn({ err: error, room }, 'could not join the room'),
+    logger.warn({ err: error, room, socketId: socket.id }, 'could not join the room'),
   );
 }
 
-function listen<E extends ClientEventName>(
-  socket: ChatSocket,
+/** The listener of one event, shared by every socket: socket.io calls it with the socket as `this`. */
+function listener<E extends ClientEventName>(
   event: E,
   handler: Handler<E>,
   options: ChatNamespaceOptions,
   expiry: TokenExpiry,
-  log: Logger,
-): void {
-  socket.on(event as ClientEventName, async (...args: unknown[]) => {
+): (this: ChatSocket, ...args: unknown[]) => Promise<void> {
+  return async function (this: ChatSocket, ...args: unknown[]) {
+    // Every line about this event, and about the turn a message starts, names the socket.
+    const log = options.logger.child({ socketId: this.id });
     // The ack is the last argument, whatever comes between; an emit without a payload puts it first.
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as (response: unknown) => void) : undefined;
@@ -256,18 +265,18 @@ function listen<E extends ClientEventName>(
     };
     options.metrics?.eventReceived(event);
     try {
-      if (event !== 'auth:refresh' && expiry.isExpired(socket)) {
+      if (event !== 'auth:refresh' && expiry.isExpired(this)) {
         throw new EchoError('unauthorized', 'The token has expired: send auth:refresh with a new one');
       }
       assertWithinSize(payload, options.maxEventBytes);
-      await admit(socket, event, payload, options);
+      await admit(this, event, payload, options);
       // A widget's socket stops working once its key is revoked (within the cache time), not only new ones.
-      if (socket.data.siteKey !== undefined) {
-        await options.siteKeys.requireOrigin(socket.data.siteKey, socket.data.origin);
+      if (this.data.siteKey !== undefined) {
+        await options.siteKeys.requireOrigin(this.data.siteKey, this.data.origin);
       }
       const parsed = clientPayloadSchemas[event].safeParse(payload ?? {});
       if (!parsed.success) throw invalid(parsed.error.issues);
-      const result = await handler(socket, parsed.data as ClientPayload<E>, log);
+      const result = await handler(this, parsed.data as ClientPayload<E>, log);
       respond({ ok: true, ...result });
     } catch (caught) {
       const error = toEchoError(caught);
@@ -275,7 +284,7 @@ function listen<E extends ClientEventName>(
       options.metrics?.eventRejected(event, error.code);
       respond({ ok: false, error: error.toPayload() });
     }
-  });
+  };
 }
 
 /** The transport allows more than one event may carry, so an over-size event is answered, not dropped. */
