@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseFlags } from '../cli-flags.js';
 
 export const USAGE =
   'npx tsx bench/idle-connections-bench.ts [--connections N] [--per-process 5000] [--settle 10]';
@@ -34,27 +34,15 @@ export function parseIdleOptions(argv: string[], openFileLimit: number): IdleOpt
     'per-process': whole('per-process', 100, most, why).default(Math.min(5_000, most)),
     settle: whole('settle', 1, 600).default(10),
   });
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        connections: { type: 'string' },
-        'per-process': { type: 'string' },
-        settle: { type: 'string' },
-      },
-    }).values;
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${USAGE}`);
-  }
-  const result = schema.safeParse(values);
-  if (!result.success) {
-    throw new Error(`${result.error.issues.map((issue) => issue.message).join('; ')}\n${USAGE}`);
-  }
+  const flags = {
+    connections: { type: 'string' },
+    'per-process': { type: 'string' },
+    settle: { type: 'string' },
+  } as const;
+  const values = parseFlags(argv, flags, schema, USAGE);
   return {
-    connections: result.data.connections,
-    perProcess: result.data['per-process'],
-    settleSeconds: result.data.settle,
+    connections: values.connections,
+    perProcess: values['per-process'],
+    settleSeconds: values.settle,
   };
 }

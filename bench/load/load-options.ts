@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseFlags } from '../cli-flags.js';
 
 /** Why a command line was refused, naming the flag (printed as is, exit code 2). */
 export class LoadOptionsError extends Error {}
@@ -43,27 +43,19 @@ export const USAGE = `npm run load -- [--clients 50] [--rate 10] [--duration 30]
 
 /** Reads the harness's flags; every value is checked, and an error names its flag. */
 export function parseLoadOptions(argv: string[]): LoadOptions {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        clients: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        soak: { type: 'string' },
-        faults: { type: 'string' },
-        instances: { type: 'string' },
-        chaos: { type: 'boolean' },
-      },
-    }).values;
-  } catch (error) {
-    throw new LoadOptionsError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const result = schema.safeParse(values);
-  if (!result.success) {
-    throw new LoadOptionsError(`${result.error.issues.map((issue) => issue.message).join('; ')}\n${USAGE}`);
-  }
-  return result.data;
+  return parseFlags(
+    argv,
+    {
+      clients: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      soak: { type: 'string' },
+      faults: { type: 'string' },
+      instances: { type: 'string' },
+      chaos: { type: 'boolean' },
+    },
+    schema,
+    USAGE,
+    (message) => new LoadOptionsError(message),
+  );
 }
