@@ -237,7 +237,7 @@ function addSeeds(plan: QueryPlan, inputs: PlanInputs): void {
     plan.sources.push({
       kind: 'seed-profile',
       label: '',
-      weight: weights.artistProfile,
+      weight: weights.artistProfile * profileEvidence(index, rows, rowWeights),
       point: profileOnly(point),
     });
   }
@@ -408,6 +408,27 @@ function addBlocks(plan: QueryPlan, inputs: PlanInputs): void {
 
 function addBonus(plan: QueryPlan, row: number, value: number): void {
   plan.bonuses.set(row, (plan.bonuses.get(row) ?? 0) + value);
+}
+
+/**
+ * How much the rows' artist profiles say beyond the rows' own sound, 0 to 1: a profile is the mean over
+ * the artist's tracks, 1 − 1/n of it more than one track's values (n: the artist's track count). A
+ * one-track artist's profile is that track's hand-weighted values, which the learned space measures
+ * better (held-out subgenres, where every artist has one track: precision 0.263 → 0.268).
+ */
+function profileEvidence(
+  index: FeatureIndex,
+  rows: readonly number[],
+  rowWeights: readonly number[],
+): number {
+  let evidence = 0;
+  let total = 0;
+  rows.forEach((row, at) => {
+    const tracks = index.artistRows[index.profileOfRow[row]!]?.length ?? 1;
+    evidence += rowWeights[at]! * (1 - 1 / tracks);
+    total += rowWeights[at]!;
+  });
+  return total > 0 ? evidence / total : 0;
 }
 
 /** Keeps only the similarity columns of a centroid, so key or popularity do not pull. */

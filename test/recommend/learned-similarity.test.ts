@@ -15,6 +15,7 @@ import {
   trainingSetOf,
   trainSimilarity,
 } from '../../src/recommend/learned-similarity/index.js';
+import { mergeMembers } from '../../src/recommend/learned-similarity/merge-members.js';
 import { rowDistance } from '../../src/recommend/similarity.js';
 import { makeTrack } from '../store/store-fixtures.js';
 import { missing, repoRoot, sharedDataset } from '../support/environment.js';
@@ -128,6 +129,35 @@ describe('learning a similarity from playlists', () => {
     expect(trainSimilarity(set, { steps: 30, batchSize: 16, seed: 8 })).not.toEqual(first);
   });
 
+  it('merges networks of several seeds into one as wide, whose distances follow what they share', () => {
+    const { tracks, scene } = xorCatalog(900, 3);
+    const set = trainingSetOf(tracks, playlistsOf(scene, 6, 60, 4));
+    const single = trainSimilarity(set, { steps: 400, batchSize: 64, members: 1 });
+    const merged = trainSimilarity(set, { steps: 400, batchSize: 64 });
+    expect(merged.hidden.units).toBe(3 * single.hidden.units);
+    expect(merged.output).toMatchObject({ units: learnedColumns.length, inputs: 3 * single.hidden.units });
+    expect(merged.trainedOn).toMatchObject({ members: 3, steps: 400 });
+    expect(similarityModelSchema.safeParse(merged).success).toBe(true);
+    const index = buildFeatureIndex(tracks, merged);
+    expect(withinOverAcross((left, right) => rowDistance(index, left, right), scene)).toBeLessThan(0.6);
+  });
+
+  it('keeps one network’s distances, up to scale, when merging copies of it', () => {
+    const { tracks, scene } = xorCatalog(300, 11);
+    const set = trainingSetOf(tracks, playlistsOf(scene, 4, 40, 12));
+    const model = trainSimilarity(set, { steps: 50, batchSize: 32, members: 1 });
+    const copies = mergeMembers([model, model], model, set.columns);
+    const original = buildFeatureIndex(tracks, model);
+    const twice = buildFeatureIndex(tracks, { ...model, ...copies });
+    const ratios = [
+      [0, 1],
+      [2, 50],
+      [7, 299],
+      [120, 121],
+    ].map(([left, right]) => rowDistance(twice, left!, right!) / rowDistance(original, left!, right!));
+    for (const ratio of ratios) expect(ratio).toBeCloseTo(ratios[0]!, 3);
+  });
+
   it('refuses playlists that cannot teach anything', () => {
     const { tracks } = xorCatalog(10, 1);
     const lonely = [{ id: 'p', genre: '', subgenre: '', trackIds: ['t1'] }];
@@ -139,7 +169,7 @@ describe('the shipped model', () => {
   it('was learned from the TidyTuesday playlists and passes its own schema', () => {
     const model = shippedSimilarityModel();
     // 471 playlists, one of which holds a single distinct track and teaches nothing.
-    expect(model.trainedOn).toMatchObject({ playlists: 470, tracks: 28_356, steps: 3000 });
+    expect(model.trainedOn).toMatchObject({ playlists: 470, tracks: 28_356, steps: 3000, members: 3 });
     expect(similarityModelSchema.safeParse(model).success).toBe(true);
   });
 

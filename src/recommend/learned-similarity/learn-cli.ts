@@ -50,7 +50,10 @@ async function main(argv: string[]): Promise<number> {
   bar.start(steps, 0, { loss: '-' });
   const model = trainSimilarity(trainingSetOf(catalog.tracks, catalog.playlists), {
     steps,
-    onProgress: (step, _steps, loss) => bar.update(step, { loss: loss.toFixed(3) }),
+    onProgress: (step, total, loss) => {
+      bar.setTotal(total);
+      bar.update(step, { loss: loss.toFixed(3) });
+    },
   });
   bar.stop();
   await writeFile(out, `${JSON.stringify(model)}\n`);

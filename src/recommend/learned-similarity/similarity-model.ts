@@ -13,7 +13,7 @@ export interface SimilarityModel {
   hidden: Layer;
   output: Layer;
   /** How the weights were learned (shown by the CLI and the docs). */
-  trainedOn: { playlists: number; tracks: number; steps: number; loss: number };
+  trainedOn: { playlists: number; tracks: number; steps: number; members?: number; loss: number };
 }
 
 /** A dense layer: `weights` is row-major, one row of `inputs` numbers per unit. */
@@ -54,6 +54,8 @@ export const similarityModelSchema = z
       playlists: z.number().int().min(0),
       tracks: z.number().int().min(0),
       steps: z.number().int().min(0),
+      /** Networks merged into this one (merge-members.ts); absent in files of a single network. */
+      members: z.number().int().min(1).optional(),
       loss: z.number(),
     }),
   })

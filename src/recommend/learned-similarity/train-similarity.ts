@@ -1,4 +1,5 @@
 import { seededRandom } from '../random.js';
+import { type Member, mergeMembers } from './merge-members.js';
 import { fitInputs, type InputNormalization, normalizeInto } from './model-inputs.js';
 import { embeddingWidth, type Layer, type SimilarityModel } from './similarity-model.js';
 
@@ -19,6 +20,11 @@ export interface TrainingOptions {
   temperature?: number;
   learningRate?: number;
   seed?: number;
+  /**
+   * Networks trained from seeds seed, seed+1, …, merged into one (merge-members.ts). Default 3: on
+   * held-out subgenres the learned space alone measured 0.247 with one network, 0.263 with three.
+   */
+  members?: number;
   /** Called every `progressEvery` steps with the mean loss since the last call. */
   onProgress?: (step: number, steps: number, loss: number) => void;
   progressEvery?: number;
@@ -32,19 +38,54 @@ export interface TrainingOptions {
  */
 export function trainSimilarity(set: TrainingSet, options: TrainingOptions = {}): SimilarityModel {
   const steps = options.steps ?? 3000;
-  const batch = options.batchSize ?? 256;
-  const hiddenUnits = options.hiddenUnits ?? 64;
-  const temperature = options.temperature ?? 0.5;
-  const random = seededRandom(options.seed ?? 7);
   const normalization = fitInputs(set.columns);
   const features = inputMatrix(normalization, set.columns);
   const width = 2 * set.inputs.length;
   const playlists = set.playlists.filter((rows) => rows.length >= 2);
   if (playlists.length === 0) throw new Error('training needs at least one playlist of two or more tracks');
 
+  const members = options.members ?? 3;
+  const trained: Member[] = [];
+  let lastLoss = 0;
+  for (let member = 0; member < members; member++) {
+    const random = seededRandom((options.seed ?? 7) + member);
+    const run = trainNetwork(features, playlists, width, random, options, (step, loss) =>
+      options.onProgress?.(member * steps + step, members * steps, loss),
+    );
+    trained.push(run.network.layers());
+    lastLoss = run.loss;
+  }
+  const layers =
+    members === 1 ? trained[0]! : mergeMembers(trained, { inputs: set.inputs, normalization }, set.columns);
+  return {
+    inputs: [...set.inputs],
+    normalization,
+    ...layers,
+    trainedOn: {
+      playlists: playlists.length,
+      tracks: features.length / width,
+      steps,
+      members,
+      loss: round(lastLoss),
+    },
+  };
+}
+
+/** One network trained from one seed; `progress` gets the mean loss every `progressEvery` steps. */
+function trainNetwork(
+  features: Float64Array,
+  playlists: readonly ArrayLike<number>[],
+  width: number,
+  random: () => number,
+  options: TrainingOptions,
+  progress: (step: number, loss: number) => void,
+): { network: Network; loss: number } {
+  const steps = options.steps ?? 3000;
+  const hiddenUnits = options.hiddenUnits ?? 64;
+  const temperature = options.temperature ?? 0.5;
   const network = new Network(width, hiddenUnits, embeddingWidth, random);
   const adam = new Adam(network.parameters.length, options.learningRate ?? 0.01);
-  const pairs = new PairBatch(batch, width, hiddenUnits);
+  const pairs = new PairBatch(options.batchSize ?? 256, width, hiddenUnits);
   let lossSum = 0;
   let lossSteps = 0;
   let lastLoss = 0;
@@ -61,17 +102,12 @@ export function trainSimilarity(set: TrainingSet, options: TrainingOptions = {})
     lossSteps++;
     if (step % every === 0 || step === steps) {
       lastLoss = lossSum / lossSteps;
-      options.onProgress?.(step, steps, lastLoss);
+      progress(step, lastLoss);
       lossSum = 0;
       lossSteps = 0;
     }
   }
-  return {
-    inputs: [...set.inputs],
-    normalization,
-    ...network.layers(),
-    trainedOn: { playlists: playlists.length, tracks: features.length / width, steps, loss: round(lastLoss) },
-  };
+  return { network, loss: lastLoss };
 }
 
 function inputMatrix(normalization: InputNormalization, columns: readonly ArrayLike<number>[]): Float64Array {
