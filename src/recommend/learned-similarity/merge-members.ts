@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { Embedder, type Layer, type SimilarityModel } from './similarity-model.js';
+import { Embedder, type Layer, roundWeight, type SimilarityModel } from './similarity-model.js';
 
 /** One trained network: its hidden and output layers. */
 export interface Member {
@@ -16,7 +16,7 @@ export interface Member {
  */
 export function mergeMembers(
   members: readonly Member[],
-  model: Pick<SimilarityModel, 'inputs' | 'normalization'>,
+  model: Pick<SimilarityModel, 'normalization'>,
   columns: readonly ArrayLike<number>[],
 ): Member {
   const width = members[0]!.output.units;
@@ -26,41 +26,22 @@ export function mergeMembers(
   const raw = new Float64Array(columns.length);
   const point = new Float64Array(width);
   members.forEach((member, at) => {
-    const embedder = new Embedder({
-      ...model,
-      ...member,
-      trainedOn: { playlists: 0, tracks: 0, steps: 0, loss: 0 },
-    });
+    const embedder = new Embedder({ normalization: model.normalization, ...member });
     for (let track = 0; track < count; track++) {
       for (let input = 0; input < columns.length; input++) raw[input] = columns[input]![track]!;
       embedder.embed(raw, point);
       for (let unit = 0; unit < width; unit++) embeddings.set(track, at * width + unit, point[unit]!);
     }
   });
+  const variances = embeddings.variance('column', { unbiased: false });
   const scales = members.map((_, at) => {
-    let variance = 0;
-    for (let unit = 0; unit < width; unit++) variance += columnVariance(embeddings, at * width + unit);
-    return 1 / Math.sqrt(variance / width || 1);
+    const mean = variances.slice(at * width, (at + 1) * width).reduce((sum, value) => sum + value, 0) / width;
+    return 1 / Math.sqrt(mean || 1);
   });
-  for (let column = 0; column < total; column++) {
-    const scale = scales[Math.floor(column / width)]!;
-    for (let track = 0; track < count; track++)
-      embeddings.set(track, column, embeddings.get(track, column) * scale);
-  }
+  for (let column = 0; column < total; column++)
+    embeddings.mulColumn(column, scales[Math.floor(column / width)]!);
   const axes = principalAxes(embeddings, width);
   return foldProjection(members, scales, axes);
-}
-
-function columnVariance(matrix: Matrix, column: number): number {
-  let sum = 0;
-  let squares = 0;
-  for (let row = 0; row < matrix.rows; row++) {
-    const value = matrix.get(row, column);
-    sum += value;
-    squares += value * value;
-  }
-  const mean = sum / matrix.rows;
-  return squares / matrix.rows - mean * mean;
 }
 
 /** The `count` directions of largest variance, one per row, largest first. */
@@ -112,10 +93,11 @@ function foldProjection(members: readonly Member[], scales: readonly number[], a
       weights: members.flatMap((member) => member.hidden.weights),
       bias: members.flatMap((member) => member.hidden.bias),
     },
-    output: { units: axes.rows, inputs: hiddenUnits, weights: weights.map(round), bias: bias.map(round) },
+    output: {
+      units: axes.rows,
+      inputs: hiddenUnits,
+      weights: weights.map(roundWeight),
+      bias: bias.map(roundWeight),
+    },
   };
-}
-
-function round(value: number): number {
-  return Number(value.toPrecision(6));
 }

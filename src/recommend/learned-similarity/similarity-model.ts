@@ -78,13 +78,18 @@ export const similarityModelSchema = z
 /** Embedding width of every model the engine loads: the feature index reserves this many columns. */
 export const embeddingWidth = 16;
 
+/** Six significant digits: model files stay small and diffs stay readable. */
+export function roundWeight(value: number): number {
+  return Number(value.toPrecision(6));
+}
+
 /** Reusable buffers for embedding one track after another without allocating. */
 export class Embedder {
-  readonly #model: SimilarityModel;
+  readonly #model: Pick<SimilarityModel, 'normalization' | 'hidden' | 'output'>;
   readonly #input: Float64Array;
   readonly #hidden: Float64Array;
 
-  constructor(model: SimilarityModel) {
+  constructor(model: Pick<SimilarityModel, 'normalization' | 'hidden' | 'output'>) {
     this.#model = model;
     this.#input = new Float64Array(model.hidden.inputs);
     this.#hidden = new Float64Array(model.hidden.units);

@@ -1,7 +1,7 @@
 import { seededRandom } from '../random.js';
 import { type Member, mergeMembers } from './merge-members.js';
 import { fitInputs, type InputNormalization, normalizeInto } from './model-inputs.js';
-import { embeddingWidth, type Layer, type SimilarityModel } from './similarity-model.js';
+import { embeddingWidth, type Layer, roundWeight, type SimilarityModel } from './similarity-model.js';
 
 export interface TrainingSet {
   /** Raw input names, in the order of `columns`. */
@@ -55,8 +55,7 @@ export function trainSimilarity(set: TrainingSet, options: TrainingOptions = {})
     trained.push(run.network.layers());
     lastLoss = run.loss;
   }
-  const layers =
-    members === 1 ? trained[0]! : mergeMembers(trained, { inputs: set.inputs, normalization }, set.columns);
+  const layers = members === 1 ? trained[0]! : mergeMembers(trained, { normalization }, set.columns);
   return {
     inputs: [...set.inputs],
     normalization,
@@ -66,7 +65,7 @@ export function trainSimilarity(set: TrainingSet, options: TrainingOptions = {})
       tracks: features.length / width,
       steps,
       members,
-      loss: round(lastLoss),
+      loss: roundWeight(lastLoss),
     },
   };
 }
@@ -383,11 +382,6 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/** Six significant digits: the model file stays small and diffs stay readable. */
 function rounded(values: Float64Array): number[] {
-  return Array.from(values, round);
-}
-
-function round(value: number): number {
-  return Number(value.toPrecision(6));
+  return Array.from(values, roundWeight);
 }
