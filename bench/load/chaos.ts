@@ -26,10 +26,10 @@ async function untilTurnRunning(actions: ChaosActions, index: number): Promise<n
 }
 
 /**
- * The outages of a chaos run, one after another while the load runs: Redis restarted at a fifth of the
- * run, the store crashed (SIGKILL) at 45 %, and from 70 % on, as soon as it runs a turn, the last
- * instance killed with SIGKILL (no drain, its turns cut off mid-stream) and started again. Each part is
- * down OUTAGE_MS.
+ * The outages of a chaos run, one after another while the load runs: Redis restarted at 15 % of the
+ * run, the store crashed (SIGKILL) at 30 % and stopped gracefully (SIGTERM, as an operator restarts it)
+ * at 45 %, and from 70 % on, as soon as it runs a turn, the last instance killed with SIGKILL (no drain,
+ * its turns cut off mid-stream) and started again. Each part is down OUTAGE_MS.
  */
 export async function runChaos(
   actions: ChaosActions,
@@ -43,11 +43,16 @@ export async function runChaos(
     act: () => Promise<void>;
     turnsCut?: () => Promise<number>;
   }> = [
-    { share: 0.2, what: 'Redis restarted', act: () => actions.restartRedis(OUTAGE_MS) },
+    { share: 0.15, what: 'Redis restarted', act: () => actions.restartRedis(OUTAGE_MS) },
+    {
+      share: 0.3,
+      what: 'store (FerretDB) killed and restarted',
+      act: () => actions.restartStore(OUTAGE_MS, 'SIGKILL'),
+    },
     {
       share: 0.45,
-      what: 'store (FerretDB) killed and restarted',
-      act: () => actions.restartStore(OUTAGE_MS),
+      what: 'store (FerretDB) stopped gracefully and restarted',
+      act: () => actions.restartStore(OUTAGE_MS, 'SIGTERM'),
     },
     {
       share: 0.7,

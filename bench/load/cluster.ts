@@ -75,7 +75,7 @@ export async function startCluster(count: number, baseEnv: Record<string, string
           await pause(downMs);
           redis = await startRedisServer({ port: redis.port });
         },
-        restartStore: (downMs) => store.restart(downMs),
+        restartStore: (downMs, signal) => store.restart(downMs, signal),
         killInstance: async (index, downMs) => {
           await instances[index]!.stop('SIGKILL');
           await pause(downMs);

@@ -21,7 +21,8 @@ export interface Topology {
 
 export interface ChaosActions {
   restartRedis(downMs: number): Promise<void>;
-  restartStore(downMs: number): Promise<void>;
+  /** The store stopped (SIGKILL: a crash; SIGTERM: a graceful stop) and started again after `downMs`. */
+  restartStore(downMs: number, signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   /** kill -9 of one instance, and the same instance started again on its port after `downMs`. */
   killInstance(index: number, downMs: number): Promise<void>;
   /** The turns one instance runs now, from its /metrics (0 when it does not answer). */

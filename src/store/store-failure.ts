@@ -45,12 +45,17 @@ function methodNames(part: object): string[] {
   return [...names];
 }
 
+/** Runs one operation of a store's parts (an adapter may watch them all, e.g. the MongoDB watchdog). */
+export type Around = <Result>(work: () => Result | Promise<Result>) => Result | Promise<Result>;
+
+const directly: Around = (work) => work();
+
 /** One role of a part, every method guarded and asynchronous. */
-function guardRole<Role>(part: Part<Role>): Role {
+function guardRole<Role>(part: Part<Role>, around: Around): Role {
   const guarded: Record<string, unknown> = {};
   for (const name of methodNames(part as object)) {
     const method = Reflect.get(part as object, name) as (...args: unknown[]) => unknown;
-    guarded[name] = (...args: unknown[]) => guard(name, () => method.apply(part, args));
+    guarded[name] = (...args: unknown[]) => guard(name, () => around(() => method.apply(part, args)));
   }
   return guarded as Role;
 }
@@ -62,18 +67,20 @@ function guardRole<Role>(part: Part<Role>): Role {
 export function guardStore<Lifecycle extends StoreLifecycle>(
   lifecycle: Lifecycle,
   parts: StoreParts,
+  around: Around = directly,
 ): Lifecycle & Store {
+  const role = <Role>(part: Part<Role>) => guardRole<Role>(part, around);
   return Object.assign(
     lifecycle,
-    guardRole<ConversationStore>(parts.conversations),
-    guardRole<RecommendationStore>(parts.recommendations),
-    guardRole<CatalogStore>(parts.catalog),
-    guardRole<ListeningStore>(parts.listening),
-    guardRole<JobStore>(parts.jobs),
-    guardRole<UsageStore>(parts.usage),
-    guardRole<TurnProgressStore>(parts.turns),
-    guardRole<SiteKeyStore>(parts.siteKeys),
-    guardRole<SpotifyAccountStore>(parts.spotifyAccounts),
-    guardRole<PendingSignInStore>(parts.pendingSignIns),
+    role<ConversationStore>(parts.conversations),
+    role<RecommendationStore>(parts.recommendations),
+    role<CatalogStore>(parts.catalog),
+    role<ListeningStore>(parts.listening),
+    role<JobStore>(parts.jobs),
+    role<UsageStore>(parts.usage),
+    role<TurnProgressStore>(parts.turns),
+    role<SiteKeyStore>(parts.siteKeys),
+    role<SpotifyAccountStore>(parts.spotifyAccounts),
+    role<PendingSignInStore>(parts.pendingSignIns),
   );
 }

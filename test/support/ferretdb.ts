@@ -12,12 +12,12 @@ export interface FerretDb {
   /** mongodb://127.0.0.1:<port>/ — add a database name per test for isolation. */
   uri: string;
   /**
-   * Kills the process (SIGKILL: a crash), waits `downMs`, and starts it again on the same port and data
-   * (an outage). Not SIGTERM: FerretDB 1.24's graceful stop takes ~3 s with its connections open and
-   * unanswered, after which MongoDB driver clients (7.9, 6.22) sometimes never reach the new process
-   * (docs/store.md).
+   * Stops the process (SIGKILL by default: a crash; SIGTERM: FerretDB 1.24's graceful stop, ~3 s with
+   * its connections open and unanswered, after which driver clients can hang until EchoTune's store
+   * watchdog replaces them, docs/store.md), waits `downMs`, and starts it again on the same port and
+   * data (an outage).
    */
-  restart(downMs?: number): Promise<void>;
+  restart(downMs?: number, signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,8 +84,8 @@ export async function startFerretDb(options: { backend?: FerretBackend } = {}): 
     let child = await start();
     return {
       uri: `mongodb://127.0.0.1:${port}/`,
-      restart: async (downMs = 0) => {
-        await stopChild(child, 'SIGKILL', stopTimeoutMs);
+      restart: async (downMs = 0, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') => {
+        await stopChild(child, signal, stopTimeoutMs);
         await new Promise((resolve) => setTimeout(resolve, downMs));
         child = await start();
       },

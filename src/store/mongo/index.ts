@@ -14,14 +14,21 @@ export async function createMongoStore(options: {
   const { config, logger } = options;
   const uri = config.MONGODB_URI;
   if (uri === undefined) throw new Error('createMongoStore needs MONGODB_URI');
-  const connection = await connectMongo({
-    uri,
-    databaseName: config.MONGODB_DB,
-    timeoutMs: config.MONGODB_TIMEOUT_MS,
-    maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
-  });
+  const connect = () =>
+    connectMongo({
+      uri,
+      databaseName: config.MONGODB_DB,
+      timeoutMs: config.MONGODB_TIMEOUT_MS,
+      maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
+    });
   const location = `mongo:${describeHosts(uri)}/${databaseNameFor(uri, config.MONGODB_DB)}`;
-  const store = openMongoStore({ ...connection, location, logger });
+  const store = openMongoStore({
+    connection: await connect(),
+    connect,
+    timeoutMs: config.MONGODB_TIMEOUT_MS,
+    location,
+    logger,
+  });
   try {
     await store.init();
   } catch (error) {

@@ -1,4 +1,3 @@
-import type { Db, MongoClient } from 'mongodb';
 import type { Logger } from '../../logger.js';
 import type { Store } from '../store.js';
 import { guard, guardStore } from '../store-failure.js';
@@ -15,51 +14,71 @@ import { MongoSiteKeys } from './mongo-site-keys.js';
 import { MongoSpotifyAccounts } from './mongo-spotify-accounts.js';
 import { MongoTurns } from './mongo-turns.js';
 import { MongoUsage } from './mongo-usage.js';
+import { type MongoConnection, MongoWatchdog } from './mongo-watchdog.js';
 
 /**
  * The production adapter over a connected client, not yet initialized. Official driver and standard
  * operations only (no transactions), so it also runs on FerretDB; see docs/store.md for what FerretDB
- * lacks.
+ * lacks. Every operation runs under the watchdog, which swaps in a new client (`connect`) when the
+ * current one can no longer reach the server while a new one can.
  */
 export function openMongoStore(options: {
-  client: MongoClient;
-  db: Db;
+  connection: MongoConnection;
+  connect: () => Promise<MongoConnection>;
+  /** MONGODB_TIMEOUT_MS: the watchdog judges a client after twice this long without a success. */
+  timeoutMs: number;
   /** Hosts and database name, as logged (no credentials). */
   location: string;
   logger?: Logger | undefined;
 }): Store {
-  const { client, db, logger } = options;
+  const { logger } = options;
+  const collections = collectionsOf(options.connection.db);
+  const watchdog = new MongoWatchdog({
+    first: options.connection,
+    connect: options.connect,
+    // Parts hold this one object; pointing its collections at the new database moves them all.
+    onReplaced: (db) => Object.assign(collections, collectionsOf(db)),
+    stallMs: 2 * options.timeoutMs,
+    pingTimeoutMs: options.timeoutMs,
+    logger,
+  });
   let traits: ServerTraits = mongoDbTraits;
   const lifecycle = {
     kind: 'mongo' as const,
     location: options.location,
     init: () =>
       guard('init', async () => {
-        await applyMongoMigrations(db, { logger });
-        traits = await detectServerTraits(db);
+        await applyMongoMigrations(watchdog.db, { logger });
+        traits = await detectServerTraits(watchdog.db);
         if (!traits.atomicFindAndModify) {
           logger?.warn(
             'server runs findAndModify non-atomically (FerretDB); message appends verify each seq',
           );
         }
       }),
-    close: () => client.close(),
+    close: () => watchdog.close(),
+    // Through the watchdog, so that readiness probes alone reveal a client that reaches no server.
     ping: () =>
-      guard('ping', async () => {
-        await db.command({ ping: 1 });
-      }),
+      guard('ping', () =>
+        watchdog.track(async () => {
+          await watchdog.db.command({ ping: 1 });
+        }),
+      ),
   };
-  const collections = collectionsOf(db);
-  return guardStore(lifecycle, {
-    conversations: new MongoConversations(collections, () => traits),
-    recommendations: new MongoRecommendations(collections),
-    catalog: new MongoCatalog(collections),
-    listening: new MongoListening(collections),
-    jobs: new MongoJobs(collections),
-    usage: new MongoUsage(collections),
-    turns: new MongoTurns(collections),
-    siteKeys: new MongoSiteKeys(collections),
-    spotifyAccounts: new MongoSpotifyAccounts(collections),
-    pendingSignIns: new MongoPendingSignIns(collections),
-  });
+  return guardStore(
+    lifecycle,
+    {
+      conversations: new MongoConversations(collections, () => traits),
+      recommendations: new MongoRecommendations(collections),
+      catalog: new MongoCatalog(collections),
+      listening: new MongoListening(collections),
+      jobs: new MongoJobs(collections),
+      usage: new MongoUsage(collections),
+      turns: new MongoTurns(collections),
+      siteKeys: new MongoSiteKeys(collections),
+      spotifyAccounts: new MongoSpotifyAccounts(collections),
+      pendingSignIns: new MongoPendingSignIns(collections),
+    },
+    (work) => watchdog.track(async () => await work()),
+  );
 }
