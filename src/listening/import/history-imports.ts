@@ -49,7 +49,14 @@ export interface HistoryImportsOptions {
   progressIntervalMs?: number;
   batchSize?: number;
   metrics?: ImportMetrics;
+  /**
+   * An unfinished import not saved for this long is one whose instance died (a running import saves at
+   * least every quarter of it): reading it marks it failed, saying to upload again (default 60 s).
+   */
+  staleAfterMs?: number;
 }
+
+const STALE_AFTER_MS = 60_000;
 
 const maxErrors = 20;
 const stoppedMessage =
@@ -85,13 +92,28 @@ export class HistoryImports {
     return toHistoryImport(job);
   }
 
-  /** The listener's own import; anyone else's is not found. */
+  /** The listener's own import; anyone else's is not found. One whose instance died reads as failed. */
   async get(userId: string, id: string): Promise<HistoryImport> {
     const job = await this.#options.store.getImportJob(id);
     if (job === null || job.kind !== 'history' || job.userId !== userId) {
       throw new EchoError('not_found', `Import ${id} not found`);
     }
-    return toHistoryImport(job);
+    if (!this.#abandoned(job)) return toHistoryImport(job);
+    this.#options.logger?.warn({ jobId: id, updatedAt: job.updatedAt }, 'history import abandoned');
+    return toHistoryImport(
+      await this.#options.store.updateImportJob(id, { status: 'failed', errors: [stoppedMessage] }),
+    );
+  }
+
+  /** Unfinished, not running here, and not saved for longer than any running import would go unsaved. */
+  #abandoned(job: ImportJob): boolean {
+    if (job.status !== 'pending' && job.status !== 'running') return false;
+    if (this.#running.has(job.id)) return false;
+    return Date.now() - Date.parse(job.updatedAt) > this.#staleAfterMs;
+  }
+
+  get #staleAfterMs(): number {
+    return this.#options.staleAfterMs ?? STALE_AFTER_MS;
   }
 
   /** Resolves once every running import has finished (tests, shutdown). */
@@ -114,6 +136,11 @@ export class HistoryImports {
     let finishedBytes = 0;
     let outcome: 'done' | 'failed' = 'failed';
     this.#options.metrics?.importStarted();
+    // Touched even when no batch finishes (a slow store, a long file member), so it never looks abandoned.
+    const heartbeat = setInterval(
+      () => void this.#options.store.updateImportJob(job.id, {}).catch(() => undefined),
+      this.#staleAfterMs / 4,
+    );
     try {
       await progress.save({ status: 'running' }, tally.report, true);
       for (const upload of uploads) {
@@ -150,6 +177,7 @@ export class HistoryImports {
       await progress.save({ status: 'failed', errors: [message] }, tally.report, true).catch(() => undefined);
       if (!isEchoError(error)) throw error;
     } finally {
+      clearInterval(heartbeat);
       this.#options.metrics?.importEnded(outcome);
       this.#options.recommender.forgetListener(userId);
       await Promise.all(uploads.map((upload) => rm(upload.path, { force: true })));
