@@ -54,6 +54,22 @@ describe('security headers and cross-origin rules', () => {
     expect((await preflight(STRANGER)).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers the preflight of a rename or a delete (a path with an id) for API_CORS_ORIGINS', async () => {
+    for (const method of ['PATCH', 'DELETE']) {
+      const preflight = await fetch(`${server.url}/api/v1/sessions/some-session-id`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: PARTNER,
+          'access-control-request-method': method,
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+      expect(preflight.status, method).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin'), method).toBe(PARTNER);
+      expect(preflight.headers.get('access-control-allow-methods'), method).toContain(method);
+    }
+  });
+
   it('lets a widget’s site renew its token cross-origin', async () => {
     const preflight = await fetch(`${server.url}/api/v1/auth/refresh`, {
       method: 'OPTIONS',
