@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { ModelRequest, StreamPart } from '../../src/providers/index.js';
 import { recommendQuerySchema } from '../../src/recommend/index.js';
@@ -119,11 +119,20 @@ describe.each<AdapterKind>(['openai', 'openai-compatible', 'anthropic', 'gemini'
     expect(parts.some((part) => part.type === 'finish')).toBe(false);
   });
 
-  it('turns a malformed chunk into an error part instead of throwing', async () => {
+  it('turns a malformed chunk into an error part instead of throwing, and the SDK prints nothing', async () => {
     fake.setScript({ reply: { text: replyText }, fault: 'malformed', chunksBeforeFault: 5 });
-    const parts = await collect(model().stream(request()));
-    expect(parts.at(-1)?.type).toBe('error');
-    expect(errorOf(parts)?.retryable).toBe(true);
+    // The service's logs are JSON lines; an SDK's own console output would break them.
+    const printed = ['error', 'warn', 'log', 'info'].map((method) =>
+      vi.spyOn(console, method as 'error').mockImplementation(() => undefined),
+    );
+    try {
+      const parts = await collect(model().stream(request()));
+      expect(parts.at(-1)?.type).toBe('error');
+      expect(errorOf(parts)?.retryable).toBe(true);
+      for (const spy of printed) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of printed) spy.mockRestore();
+    }
   });
 
   it('passes the abort signal to the SDK: the server sees the connection close', async () => {

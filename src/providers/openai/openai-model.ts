@@ -33,6 +33,8 @@ export class OpenAIModel implements LanguageModel {
       apiKey: settings.apiKey,
       baseURL: settings.baseURL,
       maxRetries: 0,
+      // The SDK would print a chunk it cannot parse to the console; the router reports it as a failure.
+      logLevel: 'off',
       fetch: nodeHttpFetch,
     });
   }
