@@ -51,7 +51,7 @@ export interface GatewayOptions {
   router: ModelRouter;
   imports: HistoryImports;
   /** Rooms and rate limits: per process, or spanning every instance (Redis). */
-  shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter' | 'status'>;
+  shared: Pick<SharedState, 'kind' | 'socketAdapter' | 'rateLimiter' | 'connectionCounter' | 'status'>;
   /** Sign-in with Spotify and playlist export; null (routes say how to enable it) without SPOTIFY_CLIENT_ID. */
   spotify?: { service: SpotifyService; redirectUri: string } | null;
   /** This instance's metrics: socket events are counted into them, `/metrics` serves them. */

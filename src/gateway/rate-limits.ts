@@ -1,6 +1,6 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { EchoError } from '../errors.js';
-import type { SharedState } from '../shared-state/index.js';
+import type { ConnectionCounter, SharedState } from '../shared-state/index.js';
 
 export interface RateLimitSettings {
   messagesPerMinute: number;
@@ -15,12 +15,6 @@ export interface RateLimitSettings {
 type Limiter = RateLimiterAbstract;
 
 /**
- * Open connections are counted with a long-lived limiter: consumed on connect, given back on disconnect.
- * An instance that dies keeps its points until they expire, so an hour bounds what a crash can take.
- */
-const CONNECTION_COUNT_SECONDS = 3600;
-
-/**
  * Per-listener limits on socket events and per-IP and per-listener caps on open sockets. With shared
  * state every instance counts against the same budget, so a listener cannot multiply their allowance by
  * reconnecting to another node.
@@ -29,21 +23,20 @@ export class SocketRateLimits {
   private readonly messages: Limiter;
   private readonly events: Limiter;
   private readonly sessions: Limiter;
-  private readonly connectionsByIp: Limiter;
-  private readonly connectionsByListener: Limiter;
+  private readonly connectionsByIp: ConnectionCounter;
+  private readonly connectionsByListener: ConnectionCounter;
 
-  constructor(settings: RateLimitSettings, shared: Pick<SharedState, 'rateLimiter'>) {
+  constructor(settings: RateLimitSettings, shared: Pick<SharedState, 'rateLimiter' | 'connectionCounter'>) {
     const make = (points: number, keyPrefix: string, durationSeconds = settings.windowSeconds): Limiter =>
       shared.rateLimiter({ keyPrefix, points, durationSeconds });
     this.messages = make(settings.messagesPerMinute, 'messages');
     this.events = make(settings.eventsPerMinute, 'events');
     this.sessions = make(settings.sessionsPerMinute, 'sessions');
-    this.connectionsByIp = make(settings.connectionsPerIp, 'connections-ip', CONNECTION_COUNT_SECONDS);
-    this.connectionsByListener = make(
-      settings.connectionsPerListener,
-      'connections-listener',
-      CONNECTION_COUNT_SECONDS,
-    );
+    this.connectionsByIp = shared.connectionCounter({ keyPrefix: 'ip', limit: settings.connectionsPerIp });
+    this.connectionsByListener = shared.connectionCounter({
+      keyPrefix: 'listener',
+      limit: settings.connectionsPerListener,
+    });
   }
 
   async consume(userId: string, event: string): Promise<void> {
@@ -54,32 +47,19 @@ export class SocketRateLimits {
 
   /** Admits one more open socket, or refuses; the returned function gives the place back on disconnect. */
   async connect(address: string, userId: string): Promise<() => void> {
-    await this.open(this.connectionsByIp, address, 'this address');
-    try {
-      await this.open(this.connectionsByListener, userId, 'this listener');
-    } catch (refusal) {
-      void this.connectionsByIp.reward(address).catch(() => undefined);
-      throw refusal;
+    // A place frees when another socket closes, not after a window: no retry time to promise.
+    if (!(await this.connectionsByIp.open(address))) throw tooManyConnections('this address');
+    if (!(await this.connectionsByListener.open(userId))) {
+      this.connectionsByIp.close(address);
+      throw tooManyConnections('this listener');
     }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      void this.connectionsByIp.reward(address).catch(() => undefined);
-      void this.connectionsByListener.reward(userId).catch(() => undefined);
+      this.connectionsByIp.close(address);
+      this.connectionsByListener.close(userId);
     };
-  }
-
-  /** A place frees when another socket closes, not after a window: no retry time to promise. */
-  private async open(limiter: Limiter, key: string, whose: string): Promise<void> {
-    try {
-      await this.take(limiter, key);
-    } catch (refusal) {
-      if (!(refusal instanceof EchoError) || refusal.code !== 'rate_limited') throw refusal;
-      // A refused consume still counted its point; the socket never opened, so it holds no place.
-      void limiter.reward(key).catch(() => undefined);
-      throw new EchoError('rate_limited', `Too many open connections for ${whose}; close one first`);
-    }
   }
 
   private async take(limiter: Limiter, key: string): Promise<void> {
@@ -95,4 +75,8 @@ export class SocketRateLimits {
       throw new EchoError('unavailable', 'Rate limiter unavailable', { cause: rejection });
     }
   }
+}
+
+function tooManyConnections(whose: string): EchoError {
+  return new EchoError('rate_limited', `Too many open connections for ${whose}; close one first`);
 }

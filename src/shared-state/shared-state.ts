@@ -5,8 +5,14 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'r
 import { localTurnLeases, type TurnLeases } from '../chat/index.js';
 import type { Logger } from '../logger.js';
 import { type HealthStore, MemoryHealthStore } from '../providers/index.js';
+import {
+  type ConnectionCounter,
+  type ConnectionCounterSettings,
+  LocalConnectionCounter,
+} from './connection-counter.js';
 import { InstanceRegistry } from './instance-registry.js';
 import { closeRedis, openRedis, whenReady } from './redis-connection.js';
+import { RedisConnectionCounter } from './redis-connection-counter.js';
 import { RedisHealthStore } from './redis-health-store.js';
 import { RedisTurnLeases } from './redis-turn-leases.js';
 import { withUnawaitedWrites } from './unawaited-writes.js';
@@ -45,6 +51,8 @@ export interface SharedState {
   readonly socketAdapter: SocketAdapterFactory | undefined;
   /** Counters per key over a window (rate-limiter-flexible), in memory while Redis is away. */
   rateLimiter(settings: RateLimiterSettings): RateLimiterAbstract;
+  /** Open connections per key across the live instances, under one cap; this instance's while Redis is away. */
+  connectionCounter(settings: ConnectionCounterSettings): ConnectionCounter;
   /** Deployment health for the router. */
   readonly providerHealth: HealthStore;
   /** One turn per session at a time, across instances. */
@@ -76,6 +84,7 @@ function localState(): SharedState {
     socketAdapter: undefined,
     rateLimiter: ({ keyPrefix, points, durationSeconds }) =>
       new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds }),
+    connectionCounter: ({ limit }) => new LocalConnectionCounter(limit),
     providerHealth: new MemoryHealthStore(),
     turnLeases: localTurnLeases,
     announce: async () => {},
@@ -132,6 +141,7 @@ async function redisState(
   const ready = await Promise.all(connections.map((redis) => whenReady(redis, startupWaitMs)));
   if (ready.includes(false)) logger.warn('redis is not reachable; starting degraded (this instance alone)');
   const instances = new InstanceRegistry({ redis: commands, prefix: keyPrefix, logger });
+  const counters: RedisConnectionCounter[] = [];
   return {
     kind: 'redis',
     socketAdapter: adapter,
@@ -145,6 +155,11 @@ async function redisState(
         rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({ keyPrefix: limit, points, duration: durationSeconds }),
       }),
+    connectionCounter(settings) {
+      const counter = new RedisConnectionCounter({ ...settings, redis: commands, prefix: keyPrefix, logger });
+      counters.push(counter);
+      return counter;
+    },
     providerHealth: new RedisHealthStore({ redis: health, prefix: `${keyPrefix}provider-health:` }),
     turnLeases: new RedisTurnLeases({
       redis: commands,
@@ -164,6 +179,7 @@ async function redisState(
       return { connected: down === 0, reasons };
     },
     async close() {
+      await Promise.all(counters.map((counter) => counter.stop()));
       await instances.stop();
       await Promise.all(connections.map((redis) => closeRedis(redis)));
     },
