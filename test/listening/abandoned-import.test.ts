@@ -6,7 +6,8 @@ import { HistoryImports } from '../../src/listening/index.js';
 import { bundledCatalog, createRecommender } from '../../src/recommend/index.js';
 import { createSqliteStore, type Store } from '../../src/store/index.js';
 
-const STALE_MS = 200;
+// Wide enough that a loaded machine does not age a fresh job past it between two steps.
+const STALE_MS = 400;
 const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const noSink = { importProgress: () => undefined };
 
@@ -30,6 +31,7 @@ function instance(slowBatchesMs = 0): HistoryImports {
     createImportJob: store.createImportJob.bind(store),
     updateImportJob: store.updateImportJob.bind(store),
     getImportJob: store.getImportJob.bind(store),
+    listListeningHistory: store.listListeningHistory.bind(store),
     addListeningHistory: async (events: Parameters<Store['addListeningHistory']>[0]) => {
       await pause(slowBatchesMs);
       return store.addListeningHistory(events);
@@ -51,8 +53,8 @@ async function leftRunning(userId: string) {
 
 describe('an import whose instance died', () => {
   it('reads as failed, saying to upload again, once it has not been saved for the stale time', async () => {
-    const job = await leftRunning('orphan');
     const survivor = instance();
+    const job = await leftRunning('orphan');
     expect((await survivor.get('orphan', job.id)).status).toBe('running');
     await pause(STALE_MS + 50);
     const read = await survivor.get('orphan', job.id);
@@ -76,8 +78,7 @@ describe('an import whose instance died', () => {
     const path = join(directory, 'slow.json');
     writeFileSync(path, JSON.stringify(rows));
     // Three batches of two, each stored after 3 × the stale time: no progress save for that long.
-    const running = instance(STALE_MS * 3);
-    const other = instance();
+    const [running, other] = [instance(STALE_MS * 3), instance()];
     const started = await running.start(
       'slow',
       [{ fileName: 'StreamingHistory_music_0.json', path, bytes: rows.length }],

@@ -20,6 +20,7 @@ import {
   type UploadOutcome,
   withFiles,
 } from './import-report.js';
+import { withoutMinuteTwins } from './minute-twins.js';
 
 /** One uploaded file, spooled to disk by the route; the import removes it when done. */
 export interface Upload {
@@ -41,7 +42,7 @@ export interface ImportProgressSink {
 
 export interface HistoryImportsOptions {
   store: Pick<JobStore, 'createImportJob' | 'updateImportJob' | 'getImportJob'> &
-    Pick<ListeningStore, 'addListeningHistory'>;
+    Pick<ListeningStore, 'addListeningHistory' | 'listListeningHistory'>;
   recommender: Pick<Recommender, 'matchPlay' | 'forgetListener'>;
   logger?: Logger;
   limits?: Partial<ExportLimits>;
@@ -155,7 +156,9 @@ export class HistoryImports {
           for await (const plays of reading) {
             if (signal.aborted) throw new EchoError('unavailable', stoppedMessage);
             const events = plays.map((play) => tally.event(play));
-            tally.stored(await this.#options.store.addListeningHistory(events));
+            const { fresh, twins } = await withoutMinuteTwins(this.#options.store, userId, events);
+            const stored = await this.#options.store.addListeningHistory(fresh);
+            tally.stored({ inserted: stored.inserted, duplicates: stored.duplicates + twins });
             tally.report = withFiles(tally.report, [...outcomes, reading.summary]);
             await progress.save({}, { ...tally.report, progress: Math.min(0.99, fraction()) });
           }
