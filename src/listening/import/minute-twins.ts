@@ -30,11 +30,17 @@ export async function withoutMinuteTwins(
   events: readonly NewListeningEvent[],
 ): Promise<{ fresh: NewListeningEvent[]; twins: number }> {
   if (events.length === 0) return { fresh: [], twins: 0 };
-  const times = events.map((event) => Date.parse(event.playedAt));
+  let earliest = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const event of events) {
+    const time = Date.parse(event.playedAt);
+    earliest = Math.min(earliest, time);
+    latest = Math.max(latest, time);
+  }
   const range = {
     userId,
-    from: new Date(Math.min(...times) - MINUTE_MS).toISOString(),
-    to: new Date(Math.max(...times) + MINUTE_MS).toISOString(),
+    from: new Date(earliest - MINUTE_MS).toISOString(),
+    to: new Date(latest + MINUTE_MS).toISOString(),
   };
   /** For each stored minute key: whether a play to the minute and one finer are stored there. */
   const stored = new Map<Key, { coarse: boolean; fine: boolean }>();
