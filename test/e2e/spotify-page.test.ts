@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCatalog } from '../../src/recommend/index.js';
 import { ensureClientBuilt, hasChromium, launchChromium, seriousAxeViolations } from '../support/browser.js';
-import { lastReply, openChat, pageAuth, send } from '../support/chat-page.js';
+import { lastReply, openChat, openPage, pageAuth, send } from '../support/chat-page.js';
 import { type FakeSpotify, fakeTrack, startFakeSpotify } from '../support/fake-spotify.js';
 import { type SpotifyTestServer, startSpotifyServer } from '../support/spotify-echotune.js';
 
@@ -33,6 +33,18 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     await fake?.close();
     if (server) rmSync(server.spotifyDataDir, { recursive: true, force: true });
   });
+
+  /** Signs in from “Your listening”; the fake consents at once and the page says how it went. */
+  async function signIn(page: Page, news = 'Signed in with Spotify'): Promise<void> {
+    await page.getByRole('button', { name: 'Your listening' }).click();
+    const returned = page.waitForURL(/spotify=linked/, { waitUntil: 'commit' });
+    await page
+      .getByRole('dialog', { name: 'Your listening' })
+      .getByRole('button', { name: 'Sign in with Spotify' })
+      .click();
+    await returned;
+    await page.locator('#status', { hasText: news }).waitFor();
+  }
 
   it('signs in through Spotify’s consent and back, keeps the chat, saves cards as a playlist, signs out', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -74,6 +86,29 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     await page.getByRole('button', { name: 'Your listening' }).click();
     await dialog.getByRole('button', { name: 'Sign out of Spotify' }).click();
     await dialog.getByRole('button', { name: 'Sign in with Spotify' }).waitFor();
+  });
+
+  it('another tab of the browser follows a sign-in that merged its guest into the account', async () => {
+    // The Spotify account has a listener already (signed in from another browser).
+    const elsewhere = await browser.newContext();
+    contexts.push(elsewhere);
+    await signIn(await openChat(elsewhere, server.url));
+    // This browser is a guest with two tabs on one chat.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const first = await openChat(context, server.url);
+    await send(first, 'calm piano for studying');
+    await lastReply(first).locator('.track').first().waitFor();
+    const second = await openPage(context, server.url);
+    await lastReply(second).locator('.track').first().waitFor();
+    // The first tab signs in: the guest's chats join the account's listener, and so does this browser.
+    await signIn(first, 'the chats of this browser joined the ones you already had');
+    // The second tab never saw the redirect; it goes on as the account's listener, in the same chat.
+    await send(second, 'something more upbeat');
+    await expect.poll(async () => second.locator('.message.assistant').count(), { timeout: 20_000 }).toBe(2);
+    await lastReply(second).locator('.track').first().waitFor();
+    expect(await second.locator('.message.error, [data-error]').count()).toBe(0);
+    await expect.poll(async () => first.locator('.message.assistant').count()).toBe(2);
   });
 
   it('says so when the listener declines on Spotify', async () => {

@@ -79,6 +79,7 @@ export function connect(options: ConnectionOptions): Connection {
     // The server let go of us on purpose (e.g. it is shutting down): socket.io does not retry that alone.
     if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
   });
+  followOtherTabs(options.storagePrefix, socket);
   // The token ran out while connected: renew it and hand it over before the server lets go of us.
   socket.on('auth:expired', () => {
     tokens.get().then(
@@ -125,4 +126,28 @@ export function connect(options: ConnectionOptions): Connection {
       return parsed as T;
     },
   };
+}
+
+/**
+ * Another tab of this browser became another listener (a Spotify sign-in merged the guest into the
+ * account's listener): this tab's REST calls read the new token from storage at once, but its socket
+ * still speaks for the old listener, whose chats have moved. Reconnecting authenticates it anew; the
+ * conversation then catches up as after any reconnect. A renewal (the same listener) changes nothing.
+ */
+function followOtherTabs(storagePrefix: string, socket: ChatSocket): void {
+  const key = `${storagePrefix}.token`;
+  const listenerIn = (value: string | null): string | undefined => {
+    try {
+      return value ? (JSON.parse(value) as { userId?: string }).userId : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  window.addEventListener('storage', (event) => {
+    if (event.key !== key) return;
+    const next = listenerIn(event.newValue);
+    if (next === undefined || next === listenerIn(event.oldValue)) return;
+    socket.disconnect();
+    socket.connect();
+  });
 }
