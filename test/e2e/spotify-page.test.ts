@@ -34,10 +34,14 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     if (server) rmSync(server.spotifyDataDir, { recursive: true, force: true });
   });
 
-  /** Signs in from “Your listening”; the fake consents at once and the page says how it went. */
-  async function signIn(page: Page, news = 'Signed in with Spotify'): Promise<void> {
+  /**
+   * Signs in from “Your listening” and waits for the page to say how it went. Spotify's consent (the
+   * fake grants at once, or declines when told) sends the browser back to the page. The wait starts
+   * before the click: the page drops the query as it starts, at times before the click call returns.
+   */
+  async function signIn(page: Page, news: string | RegExp, returnsTo = /spotify=linked/): Promise<void> {
     await page.getByRole('button', { name: 'Your listening' }).click();
-    const returned = page.waitForURL(/spotify=linked/, { waitUntil: 'commit' });
+    const returned = page.waitForURL(returnsTo, { waitUntil: 'commit' });
     await page
       .getByRole('dialog', { name: 'Your listening' })
       .getByRole('button', { name: 'Sign in with Spotify' })
@@ -54,14 +58,8 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     await lastReply(page).locator('.track').first().waitFor();
     const before = await pageAuth(page);
 
-    await page.getByRole('button', { name: 'Your listening' }).click();
+    await signIn(page, 'Signed in with Spotify.');
     const dialog = page.getByRole('dialog', { name: 'Your listening' });
-    // Spotify's consent (the fake grants at once) sends the browser back to the page. The wait starts
-    // before the click: the page drops the query as it starts, at times before the click call returns.
-    const returned = page.waitForURL(/spotify=linked/, { waitUntil: 'commit' });
-    await dialog.getByRole('button', { name: 'Sign in with Spotify' }).click();
-    await returned;
-    await page.locator('#status', { hasText: 'Signed in with Spotify.' }).waitFor();
     expect(fake.authorizations).toHaveLength(1);
     const after = await pageAuth(page);
     expect(after.token).not.toBe(before.token);
@@ -92,7 +90,7 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     // The Spotify account has a listener already (signed in from another browser).
     const elsewhere = await browser.newContext();
     contexts.push(elsewhere);
-    await signIn(await openChat(elsewhere, server.url));
+    await signIn(await openChat(elsewhere, server.url), 'Signed in with Spotify');
     // This browser is a guest with two tabs on one chat.
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     contexts.push(context);
@@ -116,14 +114,7 @@ describe.skipIf(!hasChromium)('Spotify on the chat page', () => {
     contexts.push(context);
     const page = await openChat(context, server.url);
     fake.declineNextAuthorization();
-    await page.getByRole('button', { name: 'Your listening' }).click();
-    const returned = page.waitForURL(/spotify=error/, { waitUntil: 'commit' });
-    await page
-      .getByRole('dialog', { name: 'Your listening' })
-      .getByRole('button', { name: 'Sign in with Spotify' })
-      .click();
-    await returned;
-    await page.locator('#status', { hasText: /^Spotify sign-in did not work: / }).waitFor();
+    await signIn(page, /^Spotify sign-in did not work: /, /spotify=error/);
     expect(page.url()).toBe(`${server.url}/`);
   });
 });
