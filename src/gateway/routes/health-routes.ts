@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { answersWithin } from '../../answers-within.js';
 import type { ModelRouter } from '../../providers/index.js';
 import type { SharedState } from '../../shared-state/index.js';
 import type { StoreLifecycle } from '../../store/index.js';
@@ -39,20 +40,8 @@ const probes = { tags: ['operations'], security: [] };
  * A ping that hangs counts as a failure: a probe must get its answer before its own timeout, and a
  * database client that stopped answering (docs/store.md) is exactly what it is there to notice.
  */
-async function storeReachable(store: HealthDependencies['store'], timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  const pinged = store.ping().then(
-    () => true,
-    () => false,
-  );
-  try {
-    return await Promise.race([pinged, gaveUp]);
-  } finally {
-    clearTimeout(timer);
-  }
+function storeReachable(store: HealthDependencies['store'], timeoutMs: number): Promise<boolean> {
+  return answersWithin(() => store.ping(), timeoutMs);
 }
 
 /**

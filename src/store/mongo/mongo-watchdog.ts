@@ -1,4 +1,5 @@
 import { type Db, type MongoClient, MongoServerError } from 'mongodb';
+import { answersWithin } from '../../answers-within.js';
 import { isEchoError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
@@ -118,20 +119,8 @@ export class MongoWatchdog {
     return false;
   }
 
-  async #currentAnswersPing(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.options.pingTimeoutMs);
-    });
-    const ping = this.#current.db.command({ ping: 1 }).then(
-      () => true,
-      () => false,
-    );
-    try {
-      return await Promise.race([ping, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+  #currentAnswersPing(): Promise<boolean> {
+    return answersWithin(() => this.#current.db.command({ ping: 1 }), this.options.pingTimeoutMs);
   }
 
   async #replace(): Promise<void> {
