@@ -205,7 +205,10 @@ async function authenticate(
   const origin = socket.handshake.headers.origin;
   await options.siteKeys.authorize(claims, origin);
   const release = await options.limits.connect(options.clientAddress(socket.request), claims.userId);
-  socket.once('disconnect', release);
+  socket.once('disconnect', () => {
+    release();
+    expiry.stop(socket);
+  });
   socket.data.userId = claims.userId;
   if (claims.siteKey !== undefined) {
     socket.data.siteKey = claims.siteKey;
