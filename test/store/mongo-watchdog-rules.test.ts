@@ -37,6 +37,16 @@ function watchdogOver(first: MongoConnection, connect: () => Promise<MongoConnec
   return { watchdog, replacedWith };
 }
 
+/** A watchdog over a client that answers, counting the new clients it connects. */
+function countingConnects() {
+  let connects = 0;
+  const { watchdog } = watchdogOver(connection('current', answers).value, async () => {
+    connects += 1;
+    return connection('fresh', answers).value;
+  });
+  return { watchdog, connects: () => connects };
+}
+
 describe('the MongoDB watchdog', () => {
   it('replaces a client whose operations fail while a new one reaches the server', async () => {
     const stale = connection('stale', answers);
@@ -67,25 +77,17 @@ describe('the MongoDB watchdog', () => {
   });
 
   it('never judges an idle store, or one whose operations succeed', async () => {
-    let connects = 0;
-    const { watchdog } = watchdogOver(connection('current', answers).value, async () => {
-      connects += 1;
-      return connection('fresh', answers).value;
-    });
+    const { watchdog, connects } = countingConnects();
     await pause(STALL_MS + 5);
     await watchdog.judge();
     await watchdog.track(answers);
     await watchdog.judge();
-    expect(connects).toBe(0);
+    expect(connects()).toBe(0);
     await watchdog.close();
   });
 
   it('counts answers the server or the adapter gave as errors as signs of life', async () => {
-    let connects = 0;
-    const { watchdog } = watchdogOver(connection('current', answers).value, async () => {
-      connects += 1;
-      return connection('fresh', answers).value;
-    });
+    const { watchdog, connects } = countingConnects();
     await expect(watchdog.track(networkFailure)).rejects.toThrow();
     await expect(
       watchdog.track(() => Promise.reject(new MongoServerError({ message: 'E11000', code: 11000 }))),
@@ -93,7 +95,7 @@ describe('the MongoDB watchdog', () => {
     await expect(watchdog.track(() => Promise.reject(new EchoError('not_found', 'gone')))).rejects.toThrow();
     await pause(STALL_MS + 5);
     await watchdog.judge();
-    expect(connects).toBe(0);
+    expect(connects()).toBe(0);
     await watchdog.close();
   });
 

@@ -59,11 +59,9 @@ export function openMongoStore(options: {
     close: () => watchdog.close(),
     // Through the watchdog, so that readiness probes alone reveal a client that reaches no server.
     ping: () =>
-      guard('ping', () =>
-        watchdog.track(async () => {
-          await watchdog.db.command({ ping: 1 });
-        }),
-      ),
+      guard('ping', async () => {
+        await watchdog.track(() => watchdog.db.command({ ping: 1 }));
+      }),
   };
   return guardStore(
     lifecycle,
@@ -79,6 +77,6 @@ export function openMongoStore(options: {
       spotifyAccounts: new MongoSpotifyAccounts(collections),
       pendingSignIns: new MongoPendingSignIns(collections),
     },
-    (work) => watchdog.track(async () => await work()),
+    (work) => watchdog.track(work),
   );
 }

@@ -63,7 +63,7 @@ export class MongoWatchdog {
   }
 
   /** Runs one store operation, counting whether the server answered it. */
-  async track<Result>(work: () => Promise<Result>): Promise<Result> {
+  async track<Result>(work: () => Result | Promise<Result>): Promise<Result> {
     const operation = this.#nextOperation++;
     const generation = this.#generation;
     this.#pending.set(operation, Date.now());
